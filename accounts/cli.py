@@ -1,0 +1,84 @@
+"""`flask --app app user add|list|disable|enable|reset-password`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from accounts.auth import users
+from accounts.users import ROLES, UserError
+
+
+@click.group("user", help="Gérer les comptes des membres. / Manage member accounts.")
+def user_cli():
+    """Group of account commands."""
+
+
+@user_cli.command("add", help="Créer un compte (mot de passe généré et affiché une fois). / Create an account.")
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), default=["member"],
+              help="Rôle (répétable). / Role (repeatable).")
+@click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard. / Read password from stdin.")
+@click.option("--display-name", default="", help="Nom affiché. / Display name.")
+@with_appcontext
+def add(name, roles, password_stdin, display_name):
+    """Create an account."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        user, password = users().add(name, list(roles), password, display_name=display_name)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Compte « {user.username} » créé (rôles : {', '.join(user.roles)}).")
+    if not password_stdin:
+        click.echo(f"Mot de passe : {password}")
+
+
+@user_cli.command("list", help="Lister les comptes. / List accounts.")
+@with_appcontext
+def list_users():
+    """Print one line per account."""
+    for user in users().all():
+        state = "actif" if user.active else "désactivé"
+        click.echo(f"{user.username}\t{','.join(user.roles)}\t{state}")
+
+
+@user_cli.command("disable", help="Désactiver un compte. / Disable an account.")
+@click.argument("name")
+@with_appcontext
+def disable(name):
+    """Disable an account and end its sessions."""
+    try:
+        users().set_active(name, False)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Compte « {name} » désactivé.")
+
+
+@user_cli.command("enable", help="Réactiver un compte. / Enable an account.")
+@click.argument("name")
+@with_appcontext
+def enable(name):
+    """Enable an account again."""
+    try:
+        users().set_active(name, True)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Compte « {name} » réactivé.")
+
+
+@user_cli.command("reset-password", help="Nouveau mot de passe (généré, ou lu sur stdin). / Reset a password.")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard. / Read password from stdin.")
+@with_appcontext
+def reset_password(name, password_stdin):
+    """Set a new password and end the account's sessions."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        password = users().set_password(name, password)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Mot de passe de « {name} » changé.")
+    if not password_stdin:
+        click.echo(f"Mot de passe : {password}")

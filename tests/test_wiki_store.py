@@ -1,0 +1,207 @@
+"""Unit tests of the versioned document store: only tmp_path, no Flask."""
+
+import multiprocessing
+import os
+import signal
+
+import pytest
+
+from wiki.names import InvalidName
+from wiki.store import ConflictError, DocumentStore, NotFound, diff_lines
+
+
+def test_second_save_adds_a_revision(tmp_path):
+    store = DocumentStore(tmp_path)
+    store.save("Accueil", "v1", author="anne")
+    store.save("Accueil", "v2", author="anne")
+    assert store.load("Accueil").text == "v2"
+    assert [r.number for r in store.revisions("Accueil")] == [1, 2]
+    assert store.load("Accueil", 1).text == "v1"
+
+
+def test_unchanged_save_writes_nothing(tmp_path):
+    store = DocumentStore(tmp_path)
+    first = store.save("Accueil", "v1", author="anne")
+    again = store.save("Accueil", "v1", author="bob")
+    assert again.number == first.number == 1
+
+
+def test_unicode_and_subpage_names_round_trip(tmp_path):
+    store = DocumentStore(tmp_path)
+    for name in ["Compte rendu — réunion du 3 mars", "Projets/Jardin partagé"]:
+        store.save(name, f"texte de {name}", author="anne")
+    assert store.names() == ["Compte rendu — réunion du 3 mars", "Projets/Jardin partagé"]
+    assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == 2  # one folder each
+
+
+@pytest.mark.parametrize("name", ["../app.py", "a/../../b", "/etc/passwd", "a\x00b", "x" * 201, "", "."])
+def test_bad_names_are_refused(tmp_path, name):
+    store = DocumentStore(tmp_path)
+    with pytest.raises(InvalidName):
+        store.save(name, "x", author="anne")
+    with pytest.raises(NotFound):
+        store.load(name)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_edit_log_and_recent(tmp_path):
+    store = DocumentStore(tmp_path)
+    store.save("A", "a", author="anne", comment="premier\tjet\n")
+    store.save("B", "b", author="bob")
+    store.save("A", "aa", author="bob", comment="suite")
+    log = store.history("A")
+    assert [(e.number, e.action, e.author) for e in log] == [(1, "SAVENEW", "anne"), (2, "SAVE", "bob")]
+    assert log[0].comment == "premier jet"
+    assert [(e.name, e.number) for e in store.recent(2)] == [("A", 2), ("B", 1)]
+
+
+def test_damaged_log_line_is_skipped(tmp_path):
+    store = DocumentStore(tmp_path)
+    store.save("A", "a", author="anne")
+    with open(store.path("A") / "edit-log", "a") as fh:
+        fh.write("garbage line\n")
+    store.save("A", "b", author="anne")
+    assert [e.number for e in store.history("A")] == [1, 2]
+    assert store.load("A").text == "b"
+
+
+def test_merge_of_edits_to_different_parts(tmp_path):
+    store = DocumentStore(tmp_path)
+    base = store.save("CR", "titre\n\nun\ndeux\ntrois\n", author="anne")
+    store.save("CR", "titre modifié\n\nun\ndeux\ntrois\n", author="anne", base_rev=base.number)
+    merged = store.save("CR", "titre\n\nun\ndeux\ntrois\nquatre\n", author="bob", base_rev=base.number)
+    assert merged.merged
+    assert store.load("CR").text == "titre modifié\n\nun\ndeux\ntrois\nquatre\n"
+
+
+def test_overlapping_edits_raise_conflict_and_write_nothing(tmp_path):
+    store = DocumentStore(tmp_path)
+    base = store.save("CR", "ligne\n", author="anne")
+    store.save("CR", "ligne d'anne\n", author="anne", base_rev=1)
+    with pytest.raises(ConflictError) as info:
+        store.save("CR", "ligne de bob\n", author="bob", base_rev=base.number)
+    assert info.value.current.text == "ligne d'anne\n"
+    assert info.value.mine == "ligne de bob\n"
+    assert "ligne de bob" in info.value.merged
+    assert "ligne d'anne" in info.value.merged
+    assert store.current_number("CR") == 2
+
+
+def test_revert_creates_a_new_revision(tmp_path):
+    store = DocumentStore(tmp_path)
+    store.save("A", "un", author="anne", meta={"public": True})
+    store.save("A", "deux", author="anne", meta={})
+    rev = store.revert("A", 1, author="bob")
+    assert (rev.number, rev.text, rev.action, rev.meta) == (3, "un", "REVERT", {"public": True})
+
+
+def test_delete_is_recoverable(tmp_path):
+    store = DocumentStore(tmp_path)
+    store.save("A", "un", author="anne")
+    store.delete("A", author="admin")
+    assert not store.exists("A")
+    with pytest.raises(NotFound):
+        store.load("A")
+    assert store.names() == []
+    assert store.load("A", 1).text == "un"
+    store.revert("A", 1, author="admin")
+    assert store.load("A").text == "un"
+
+
+def test_rename_keeps_history_and_redirects(tmp_path):
+    store = DocumentStore(tmp_path)
+    store.save("Ancien", "un", author="anne")
+    store.save("Ancien", "deux", author="anne")
+    store.rename("Ancien", "Nouveau", author="bob")
+    assert [r.text for r in store.revisions("Nouveau")] == ["un", "deux", "deux"]
+    assert store.redirect_target("Ancien") == "Nouveau"
+    assert not store.exists("Ancien")
+    assert store.names() == ["Nouveau"]
+    store.save("Ancien", "recréée", author="anne")
+    assert store.load("Ancien").text == "recréée"
+    assert store.redirect_target("Ancien") is None
+
+
+def test_rename_onto_existing_page_is_refused(tmp_path):
+    store = DocumentStore(tmp_path)
+    store.save("A", "a", author="anne")
+    store.save("B", "b", author="anne")
+    with pytest.raises(FileExistsError):
+        store.rename("A", "B", author="anne")
+    assert store.load("A").text == "a"
+    assert store.load("B").text == "b"
+
+
+def test_listener_failure_does_not_fail_the_save(tmp_path):
+    store = DocumentStore(tmp_path)
+    seen = []
+
+    def broken(change):
+        seen.append(change.name)
+        raise RuntimeError("index busy")
+
+    store.listeners.append(broken)
+    assert store.save("A", "a", author="anne").number == 1
+    assert seen == ["A"]
+
+
+def test_diff_marks_additions_and_deletions():
+    hunks = diff_lines("un\ndeux\ntrois\n", "un\n2\ntrois\nquatre\n")
+    tags = [(line.tag, line.text) for hunk in hunks for line in hunk]
+    assert ("-", "deux") in tags
+    assert ("+", "2") in tags
+    assert ("+", "quatre") in tags
+
+
+def _saver(root, worker, count):
+    store = DocumentStore(root)
+    for i in range(count):
+        store.save("Partagée", f"worker {worker} save {i}", author=f"w{worker}")
+
+
+def test_four_processes_fifty_saves_each_give_contiguous_revisions(tmp_path):
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_saver, args=(tmp_path, w, 50)) for w in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    store = DocumentStore(tmp_path)
+    revisions = store.revisions("Partagée")
+    assert [r.number for r in revisions] == list(range(1, 201))
+    texts = {r.text for r in revisions}
+    assert texts == {f"worker {w} save {i}" for w in range(4) for i in range(50)}
+    assert [e.number for e in store.history("Partagée")] == list(range(1, 201))
+
+
+def _save_and_die(root, ready):
+    import wiki.store as store_module
+
+    def die_after_revision(*args, **kwargs):
+        ready.set()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    store = DocumentStore(root)
+    store_module.atomic_write = die_after_revision  # dies between revision file and `current`
+    store.save("A", "version partielle", author="anne")
+
+
+def test_process_killed_mid_save_leaves_previous_revision_intact(tmp_path):
+    store = DocumentStore(tmp_path)
+    store.save("A", "version intacte", author="anne")
+    ctx = multiprocessing.get_context("fork")
+    ready = ctx.Event()
+    proc = ctx.Process(target=_save_and_die, args=(tmp_path, ready))
+    proc.start()
+    proc.join(30)
+    assert proc.exitcode == -signal.SIGKILL
+    assert ready.is_set()
+    fresh = DocumentStore(tmp_path)
+    assert fresh.load("A").text == "version intacte"
+    assert [r.number for r in fresh.revisions("A")] == [1]
+    # the next writer removes the unacknowledged revision and reuses its number
+    assert fresh.save("A", "suite", author="bob").number == 2
+    leftovers = [p.name for p in fresh.path("A").rglob(".tmp-*")]
+    assert leftovers == []
+    assert fresh.load("A", 2).text == "suite"

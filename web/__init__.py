@@ -1,0 +1,145 @@
+"""What every page shares: locale, CSRF, security headers, error pages, template helpers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import g, render_template, request
+from flask_babel import Babel
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from werkzeug.exceptions import HTTPException
+
+from accounts.auth import has_role, is_member
+
+csrf = CSRFProtect()
+babel = Babel()
+LOCALES = ("fr", "en")
+
+# No inline script or style anywhere: everything comes from /static.
+# OpenStreetMap tiles are the only third-party resource, loaded by the reader's browser for maps.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data: blob: https://tile.openstreetmap.org; media-src 'self' blob:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def select_locale() -> str:
+    """The visitor's chosen language (?lang= or cookie), else French."""
+    from flask import current_app
+
+    chosen = request.args.get("lang") or request.cookies.get("lang")
+    if chosen in LOCALES:
+        return chosen
+    return current_app.config.get("DEFAULT_LOCALE", "fr")
+
+
+def init_app(app):
+    """Attach Babel, CSRF protection, headers, error pages and template globals."""
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    csrf.init_app(app)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")
+    app.jinja_env.globals.update(is_member=is_member, has_role=has_role, csrf_token=generate_csrf)
+    app.jinja_env.filters["frdatetime"] = format_timestamp
+    app.jinja_env.filters["isodatetime"] = iso_timestamp
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+
+    @app.before_request
+    def _remember_language():
+        g.lang_choice = request.args.get("lang") if request.args.get("lang") in LOCALES else None
+
+    @app.context_processor
+    def _site():
+        from flask_babel import get_locale
+
+        return {
+            "site_name": app.config["SITE_NAME"],
+            "lang": str(get_locale() or "fr"),
+            "main_menu": lambda: _menu(app, "main"),
+            "footer_menu": lambda: _menu(app, "footer"),
+            "search_url": "/recherche" if "search.search" in app.view_functions else None,
+        }
+
+
+def add_menu(app, endpoint: str, label, *, order: int = 50, place: str = "main",
+             role: str | None = None) -> None:
+    """Add a link to the main menu or the footer (label: a lazy_gettext string)."""
+    app.extensions.setdefault("reperes", {}).setdefault("menu", []).append(
+        (order, place, endpoint, label, role)
+    )
+
+
+def _menu(app, place: str) -> list[tuple[str, str]]:
+    entries = sorted(app.extensions.get("reperes", {}).get("menu", []), key=lambda e: e[0])
+    return [
+        (endpoint, str(label))
+        for _order, where, endpoint, label, role in entries
+        if where == place and endpoint in app.view_functions and (role is None or has_role(role))
+    ]
+
+
+def format_timestamp(ts: float, fmt: str = "d MMMM y 'à' HH:mm") -> str:
+    """A Unix time as a readable local date in the visitor's language (Europe/Paris)."""
+    from flask_babel import format_datetime
+
+    return format_datetime(datetime.fromtimestamp(ts or 0, UTC), fmt)
+
+
+def iso_timestamp(ts: float) -> str:
+    """A Unix time in ISO 8601 (UTC), for <time datetime> and feeds."""
+    return datetime.fromtimestamp(ts or 0, UTC).isoformat(timespec="seconds")
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=(self), geolocation=()")
+    if request.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    elif "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store" if is_member() else "no-cache"
+    if getattr(g, "lang_choice", None):
+        response.set_cookie("lang", g.lang_choice, max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+def _csrf_error(error):
+    """Expired or missing token: 400, and the text typed is given back, not lost."""
+    kept = {
+        key: value
+        for key, value in request.form.items(multi=True)
+        if key not in ("csrf_token", "password", "current", "new", "confirm") and value.strip()
+    }
+    return render_template("errors/csrf.html", kept=kept, target=request.path), 400
+
+
+_TITLES = {
+    400: "Demande incorrecte",
+    401: "Connexion nécessaire",
+    403: "Accès refusé",
+    404: "Page introuvable",
+    405: "Méthode non permise",
+    409: "Conflit",
+    413: "Fichier trop gros",
+    415: "Type de fichier refusé",
+    429: "Trop de demandes",
+}
+
+
+def _http_error(error: HTTPException):
+    """Every HTTP error as a French page with the right status (never a traceback)."""
+    if error.code is None or error.code < 400:
+        return error
+    title = _(_TITLES.get(error.code, "Erreur"))
+    description = error.description if error.description and not error.description.startswith(
+        ("The ", "Bad Request", "You ", "Method ", "The server")) else ""
+    if error.code == 413:
+        description = _("Le fichier envoyé dépasse la taille permise. Essayez un fichier plus petit.")
+    response = render_template("errors/error.html", code=error.code, title=title, description=description)
+    return response, error.code

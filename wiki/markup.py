@@ -1,0 +1,202 @@
+"""Markdown -> safe HTML. The ONLY module of Repères that produces HTML from Markdown.
+
+python-markdown with tables, footnotes, table of contents, task lists and
+[[Page links]]; raw HTML is escaped (never passed through) and the output goes
+through nh3, so no script, event handler or javascript: URL survives.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import xml.etree.ElementTree as etree
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote as url_quote
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from wiki.names import InvalidName, normalize, slugify
+
+WIKILINK_RE = r"\[\[([^\]\n|]{1,200})(?:\|([^\]\n]{1,200}))?\]\]"
+_WIKILINK_FIND = re.compile(WIKILINK_RE)
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "details", "div", "em", "figcaption",
+    "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "li",
+    "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "input": {"type", "checked", "disabled"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def default_link_url(name: str) -> str:
+    """URL of a wiki page, as the wiki blueprint serves it."""
+    return "/wiki/" + url_quote(name, safe="/")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """HTML of a text, with the page names it links to and its table of contents."""
+
+    html: str
+    links: tuple[str, ...]
+    toc: str = ""
+
+
+class _WikiLinkProcessor(InlineProcessor):
+    def __init__(self, pattern: str, md: markdown.Markdown, link_url: Callable[[str], str]):
+        super().__init__(pattern, md)
+        self.link_url = link_url
+
+    def handleMatch(self, m, data):
+        target, label = m.group(1).strip(), (m.group(2) or "").strip()
+        try:
+            name = normalize(target)
+        except InvalidName:
+            return None, None, None
+        el = etree.Element("a")
+        el.set("href", self.link_url(name))
+        el.set("class", "wikilink")
+        el.text = label or name
+        self.md.wiki_links.append(name)
+        return el, m.start(0), m.end(0)
+
+
+class _AttachmentTreeprocessor(Treeprocessor):
+    """Turn `attachment:photo.jpg` links and images into the page's attachment URLs."""
+
+    def __init__(self, md, attachment_url):
+        super().__init__(md)
+        self.attachment_url = attachment_url
+
+    def run(self, root):
+        for el in root.iter():
+            attr = "src" if el.tag == "img" else "href" if el.tag == "a" else None
+            value = el.get(attr, "") if attr else ""
+            if value.startswith("attachment:"):
+                filename = value[len("attachment:"):]
+                el.set(attr, self.attachment_url(filename) if self.attachment_url else "#")
+                if el.tag == "img":
+                    el.set("loading", "lazy")
+
+
+class _ReperesExtension(Extension):
+    def __init__(self, link_url, attachment_url):
+        super().__init__()
+        self.link_url, self.attachment_url = link_url, attachment_url
+
+    def extendMarkdown(self, md):
+        md.wiki_links = []
+        # Raw HTML is never passed through: it is shown as text.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.inlinePatterns.register(_WikiLinkProcessor(WIKILINK_RE, md, self.link_url), "wikilink", 175)
+        md.treeprocessors.register(_AttachmentTreeprocessor(md, self.attachment_url), "attachments", 5)
+
+
+def _toc_slug(value: str, separator: str) -> str:
+    return "s-" + (slugify(value) or "section")
+
+
+def render(text: str, *, link_url: Callable[[str], str] = default_link_url,
+           attachment_url: Callable[[str], str] | None = None) -> Rendered:
+    """Render Markdown to sanitised HTML, collecting the wiki links it contains."""
+    md = markdown.Markdown(
+        extensions=[
+            "tables", "footnotes", "toc", "sane_lists", "fenced_code", "pymdownx.tasklist",
+            "pymdownx.tilde", _ReperesExtension(link_url, attachment_url),
+        ],
+        extension_configs={
+            "toc": {"slugify": _toc_slug, "toc_depth": "2-4"},
+            "footnotes": {"BACKLINK_TITLE": "Retour à l'appel de note %d"},
+            "pymdownx.tasklist": {"custom_checkbox": False, "clickable_checkbox": False},
+        },
+        output_format="html",
+    )
+    html = md.convert(text)
+    toc = getattr(md, "toc", "")
+    return Rendered(sanitize(html), tuple(dict.fromkeys(md.wiki_links)), sanitize(toc))
+
+
+def sanitize(html: str) -> str:
+    """Keep only harmless tags, attributes and URL schemes."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def inline(text: str) -> str:
+    """Render one line of Markdown (a summary, a caption) without the outer paragraph."""
+    html = render(text).html
+    return html.removeprefix("<p>").removesuffix("</p>")
+
+
+def plain_links(text: str) -> list[str]:
+    """Page names linked with [[...]] in a text, without rendering it (for backlinks)."""
+    names = []
+    for m in _WIKILINK_FIND.finditer(text):
+        try:
+            names.append(normalize(m.group(1).strip()))
+        except InvalidName:
+            continue
+    return list(dict.fromkeys(names))
+
+
+_A_WIKILINK = re.compile(r'<a class="wikilink" href="([^"]*)"')
+
+
+def mark_missing(html: str, missing_urls: set[str], create_suffix: str = "?action=edit") -> str:
+    """Give links to missing pages their own look and make them lead to creation."""
+    if not missing_urls:
+        return html
+
+    def repl(m: re.Match) -> str:
+        href = m.group(1)
+        if href in missing_urls:
+            return f'<a class="wikilink missing" href="{href}{create_suffix}"'
+        return m.group(0)
+
+    return _A_WIKILINK.sub(repl, html)
+
+
+class RenderCache:
+    """A bounded, thread-safe cache of rendered revisions, keyed by (kind, name, number)."""
+
+    def __init__(self, size: int = 2048):
+        self.size = size
+        self._data: OrderedDict[tuple, Rendered] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, produce: Callable[[], Rendered]) -> Rendered:
+        """Return the cached rendering for key, producing it once when missing."""
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+                return hit
+        value = produce()
+        with self._lock:
+            self._data[key] = value
+            if len(self._data) > self.size:
+                self._data.popitem(last=False)
+        return value
