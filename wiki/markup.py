@@ -122,7 +122,8 @@ def render(text: str, *, link_url: Callable[[str], str] = default_link_url,
             "pymdownx.tilde", _ReperesExtension(link_url, attachment_url),
         ],
         extension_configs={
-            "toc": {"slugify": _toc_slug, "toc_depth": "2-4"},
+            # baselevel 2: "# Titre" becomes <h2>, so a page keeps exactly one <h1> (its name).
+            "toc": {"slugify": _toc_slug, "toc_depth": "2-4", "baselevel": 2},
             "footnotes": {"BACKLINK_TITLE": "Retour à l'appel de note %d"},
             "pymdownx.tasklist": {"custom_checkbox": False, "clickable_checkbox": False},
         },
