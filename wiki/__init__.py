@@ -2,18 +2,48 @@
 
 from pathlib import Path
 
+import click
+from flask.cli import with_appcontext
+
 
 def init_app(app):
-    """Create the page store and register the wiki blueprint."""
-    from wiki import views
+    """Create the page store, its derived indexes, and register the wiki blueprint and CLI."""
+    from wiki import markup, views
+    from wiki.attachments import AttachmentStore
+    from wiki.links import LinkIndex
+    from wiki.presence import EditNotices
     from wiki.store import DocumentStore
 
     data_dir = Path(app.config["DATA_DIR"])
-    app.extensions.setdefault("reperes", {})["pages"] = DocumentStore(data_dir / "pages")
+    store = DocumentStore(data_dir / "pages")
+    link_index = LinkIndex(data_dir / "derived" / "wiki-links.json", store, markup.plain_links)
+    store.listeners.append(link_index.update)
+    ext = app.extensions.setdefault("reperes", {})
+    ext["pages"] = store
+    ext["page_links"] = link_index
+    ext["page_attachments"] = AttachmentStore(store)
+    ext["edit_notices"] = EditNotices(data_dir / "derived" / "editing", app.config["EDIT_NOTICE_MINUTES"])
     app.register_blueprint(views.bp)
+    app.cli.add_command(wiki_cli)
 
     from flask_babel import lazy_gettext as _l
 
     from web import add_menu
 
     add_menu(app, "wiki.index", _l("Wiki"), order=30, role="member")
+    add_menu(app, "wiki.recent", _l("Modifications récentes"), order=31, role="member")
+
+
+@click.group("wiki", help="Entretenir le wiki. / Wiki maintenance.")
+def wiki_cli():
+    """Group of wiki commands."""
+
+
+@wiki_cli.command("rebuild-links", help="Reconstruire l'index des liens (pages qui pointent ici). / Rebuild backlinks.")
+@with_appcontext
+def rebuild_links():
+    """Rebuild the derived backlink index from the pages."""
+    from flask import current_app
+
+    pages = current_app.extensions["reperes"]["page_links"].rebuild()
+    click.echo(f"{len(pages)} pages indexées.")

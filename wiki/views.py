@@ -1,24 +1,81 @@
-"""HTTP only: wiki page view, edit, list. Storage lives in wiki.store, HTML in wiki.markup."""
+"""HTTP only: the wiki's pages, history, diffs, recent changes, attachments.
+
+Storage lives in wiki.store / wiki.attachments, HTML in wiki.markup; this module
+checks who may do what, reads the form and picks the template.
+
+    GET  /wiki/<name>                       view (?rev=N an old version)
+    GET  /wiki/<name>?action=edit|history|raw|diff|rename|delete|attachments
+    POST /wiki/<name>                       save (form field base_rev; merge or conflict page)
+    POST /wiki/<name>?action=revert|rename|delete|upload|task
+    GET  /fichiers/<name>/<file>            an attachment (?v=N version, ?t=320 thumbnail)
+    GET  /nouvelle-page, /recent, /recent.atom
+"""
 
 from __future__ import annotations
 
 import contextlib
+import re
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from accounts.auth import current_username, is_member, login_manager
-from wiki import markup
+from accounts.auth import current_username, has_role, is_member, login_manager, users
+from wiki import feeds, markup
+from wiki.attachments import THUMB_SIZES, AttachmentError, AttachmentStore, prepare
+from wiki.diffs import readable_diff
+from wiki.links import LinkIndex
 from wiki.names import InvalidName, normalize
-from wiki.store import ConflictError, DocumentStore, NotFound, Revision
+from wiki.presence import EditNotices
+from wiki.store import ConflictError, DocumentStore, NotFound, Revision, StoreError
 
 bp = Blueprint("wiki", __name__)
 _render_cache = markup.RenderCache()
 
+TEMPLATE_PREFIX = "Modèles/"
+MAX_TEXT_CHARS = 1_000_000
+IMAGE_EXTENSIONS = ("jpg", "jpeg", "jpe", "jfif", "png", "gif", "webp")
+ACTION_LABELS = {
+    "SAVE": "modification", "SAVENEW": "création", "REVERT": "retour arrière",
+    "RENAME": "renommage", "DELETE": "suppression",
+}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _ext(key: str):
+    return current_app.extensions["reperes"][key]
+
 
 def pages() -> DocumentStore:
     """The wiki's page store."""
-    return current_app.extensions["reperes"]["pages"]
+    return _ext("pages")
+
+
+def links() -> LinkIndex:
+    """The backlink index."""
+    return _ext("page_links")
+
+
+def attachments() -> AttachmentStore:
+    """The pages' attachments."""
+    return _ext("page_attachments")
+
+
+def notices() -> EditNotices:
+    """Who has which edit form open."""
+    return _ext("edit_notices")
 
 
 def can_read(revision: Revision) -> bool:
@@ -26,22 +83,71 @@ def can_read(revision: Revision) -> bool:
     return is_member() or bool(revision.meta.get("public"))
 
 
+def can_read_history(current: Revision) -> bool:
+    """Members read every history; anonymous readers only of public pages marked so."""
+    return is_member() or bool(current.meta.get("public") and current.meta.get("history_public"))
+
+
+def can_read_old(current: Revision, old: Revision) -> bool:
+    """An old revision is shown to anonymous readers only when history and that revision were public."""
+    return is_member() or (can_read_history(current) and bool(old.meta.get("public")))
+
+
 def page_url(name: str) -> str:
     """URL of a wiki page."""
     return markup.default_link_url(name)
+
+
+def _attachment_url(page: str, filename: str) -> str:
+    """URL for `attachment:file` in Markdown: images get their large thumbnail."""
+    if filename.rsplit(".", 1)[-1].lower() in IMAGE_EXTENSIONS:
+        return url_for("wiki.attachment", name=page, filename=filename, t=max(THUMB_SIZES))
+    return url_for("wiki.attachment", name=page, filename=filename)
 
 
 def rendered(revision: Revision) -> markup.Rendered:
     """Rendered HTML of a revision, from the per-revision cache; missing links marked."""
     result = _render_cache.get(
         ("page", revision.name, revision.number),
-        lambda: markup.render(revision.text, attachment_url=lambda f: url_for(
-            "wiki.attachment", name=revision.name, filename=f) if "wiki.attachment" in
-            current_app.view_functions else "#"),
+        lambda: markup.render(revision.text, attachment_url=lambda f: _attachment_url(revision.name, f)),
     )
     store = pages()
     missing = {page_url(n) for n in result.links if not store.exists(n)}
     return markup.Rendered(markup.mark_missing(result.html, missing), result.links, result.toc)
+
+
+def _valid_name(name: str) -> str:
+    try:
+        return normalize(name)
+    except InvalidName:
+        abort(404)
+
+
+def _current_or_404(name: str) -> Revision:
+    try:
+        return pages().load(name)
+    except NotFound:
+        abort(404)
+
+
+def _readable_current(name: str) -> Revision:
+    """The current revision if the visitor may read it; 404 otherwise (nothing revealed)."""
+    current = _current_or_404(name)
+    if not can_read(current):
+        abort(404)
+    return current
+
+
+def _editors(name: str) -> list:
+    return notices().editors(name, exclude=current_username()) if is_member() else []
+
+
+def _user_label(username: str) -> str:
+    user = users().get(username) if username else None
+    return user.label if user else (username or "?")
+
+
+# ---------------------------------------------------------------- pages
 
 
 @bp.route("/")
@@ -54,43 +160,103 @@ def home():
 def index():
     """All pages the visitor may read."""
     store = pages()
-    names = store.names()
+    if is_member():
+        names = store.names()
+    else:  # the index says which pages are public; each is checked before being listed
+        names = []
+        for name in sorted(links().public_names(), key=str.casefold):
+            with contextlib.suppress(NotFound):
+                if store.load(name).meta.get("public"):
+                    names.append(name)
+    templates = [n for n in names if n.startswith(TEMPLATE_PREFIX)] if is_member() else []
+    return render_template("wiki/index.html", names=names, templates=templates)
+
+
+@bp.route("/nouvelle-page")
+def new_page():
+    """Ask for a title and a template, then open the editor pre-filled."""
     if not is_member():
-        names = [n for n in names if store.load(n).meta.get("public")]
-    return render_template("wiki/index.html", names=names)
+        return login_manager.unauthorized()
+    store = pages()
+    templates = [n for n in store.names() if n.startswith(TEMPLATE_PREFIX)]
+    title = request.args.get("titre", "").strip()
+    template = request.args.get("modele", "")
+    errors = {}
+    if "ouvrir" in request.args:
+        try:
+            title = normalize(title)
+        except InvalidName as exc:
+            errors["titre"] = _("Titre refusé : %(why)s", why=str(exc))
+        else:
+            if template and template not in templates:
+                errors["modele"] = _("Ce modèle n'existe pas.")
+            elif store.exists(title):
+                errors["titre"] = _("Une page porte déjà ce titre : choisissez-en un autre ou ouvrez-la.")
+        if not errors:
+            return redirect(url_for("wiki.page", name=title, action="edit", modele=template or None))
+    return render_template("wiki/new.html", templates=templates, title=title, template=template,
+                           errors=errors), (400 if errors else 200)
 
 
 @bp.route("/wiki/<path:name>", methods=["GET", "POST"])
 def page(name: str):
-    """View a page, or dispatch ?action= (edit, raw...)."""
-    try:
-        name = normalize(name)
-    except InvalidName:
-        abort(404)
+    """View a page, or dispatch ?action= to the other views."""
+    name = _valid_name(name)
     action = request.args.get("action", "view")
-    if action == "edit" or request.method == "POST":
-        return edit(name)
+    if request.method == "POST":
+        if not is_member():
+            return login_manager.unauthorized()
+        post_actions = {"edit": edit, "view": edit, "revert": revert, "rename": rename, "delete": delete,
+                        "upload": upload, "task": toggle_task}
+        if action not in post_actions:
+            abort(400, description=_("Action inconnue."))
+        return post_actions[action](name)
+    get_actions = {"view": view, "raw": view, "edit": edit, "history": history, "diff": diff,
+                   "rename": rename, "delete": delete, "attachments": attachment_list}
+    if action not in get_actions:
+        abort(400, description=_("Action inconnue."))
+    return get_actions[action](name)
+
+
+def view(name: str):
+    """A page (or an old revision with ?rev=N), or its Markdown source with action=raw."""
     store = pages()
     rev = request.args.get("rev", type=int)
     try:
-        revision = store.load(name, rev)
+        current = store.load(name)
     except NotFound:
         target = store.redirect_target(name)
         if target and rev is None:
             return redirect(page_url(target))
-        if is_member() and rev is None:
-            return render_template("wiki/missing.html", name=name), 404
+        if is_member():
+            deleted = None
+            number = store.current_number(name)
+            if number is not None:
+                with contextlib.suppress(NotFound):
+                    deleted = store.load(name, number)
+            return render_template("wiki/missing.html", name=name, deleted=deleted), 404
         abort(404)
-    if not can_read(revision):
-        if not is_member():
-            return login_manager.unauthorized()
-        abort(404)
-    if action == "raw":
-        return current_app.response_class(revision.text, mimetype="text/plain")
-    if action != "view":
-        abort(400, description=_("Action inconnue."))
-    return render_template("wiki/page.html", revision=revision, html=rendered(revision).html,
-                           old=rev is not None)
+    if not can_read(current):
+        return login_manager.unauthorized()
+    revision = current
+    if rev is not None and rev != current.number:
+        try:
+            revision = store.load(name, rev)
+        except NotFound:
+            abort(404)
+        if not can_read_old(current, revision):
+            abort(404)
+    if request.args.get("action") == "raw":
+        response = current_app.response_class(revision.text, mimetype="text/plain")
+        response.headers["Content-Disposition"] = "inline"
+        return response
+    public_only = not is_member()
+    return render_template(
+        "wiki/page.html", revision=revision, current=current, html=rendered(revision).html,
+        old=revision.number != current.number, backlinks=links().backlinks(name, public_only=public_only),
+        files=attachments().list(name), editors=_editors(name),
+        history_visible=can_read_history(current), user_label=_user_label,
+    )
 
 
 def edit(name: str):
@@ -101,23 +267,286 @@ def edit(name: str):
     current = None
     with contextlib.suppress(NotFound):
         current = store.load(name)
+    base_number = store.current_number(name) or 0
+    meta = dict(current.meta) if current else {}
     if request.method == "GET":
-        return render_template("wiki/edit.html", name=name, text=current.text if current else "",
-                               base_rev=current.number if current else 0,
-                               public=bool(current and current.meta.get("public")), comment="")
+        text = current.text if current else ""
+        template = request.args.get("modele", "")
+        if current is None and template.startswith(TEMPLATE_PREFIX):
+            with contextlib.suppress(NotFound):
+                text = store.load(template).text
+        notices().touch(name, current_username())
+        return render_template("wiki/edit.html", name=name, text=text, base_rev=base_number,
+                               public=bool(meta.get("public")),
+                               history_public=bool(meta.get("history_public")), comment="",
+                               editors=_editors(name), is_new=current is None, errors={})
     text = request.form.get("text", "")
-    comment = request.form.get("comment", "")[:500]
+    comment = " ".join(request.form.get("comment", "").split())[:500]
     public = request.form.get("public") == "1"
+    history_public = public and request.form.get("history_public") == "1"
     base_rev = request.form.get("base_rev", type=int)  # 0 = "the page did not exist"
-    meta = {**(current.meta if current else {}), "public": public}
+    meta.update(public=public, history_public=history_public)
+    meta.pop("renamed_from", None)
+    form = {"name": name, "text": text, "base_rev": base_rev or 0, "public": public,
+            "history_public": history_public, "comment": comment, "editors": _editors(name),
+            "is_new": current is None}
+    if len(text) > MAX_TEXT_CHARS:
+        return render_template("wiki/edit.html", **form, errors={
+            "text": _("Le texte dépasse %(n)d caractères : découpez-le en plusieurs pages.", n=MAX_TEXT_CHARS)
+        }), 400
+    if base_rev is None:
+        return render_template("wiki/edit.html", **form, errors={
+            "text": _("Le formulaire est incomplet (version de départ manquante) : rechargez la page.")
+        }), 400
     if "preview" in request.form:
-        return render_template("wiki/edit.html", name=name, text=text, base_rev=base_rev or 0,
-                               public=public, comment=comment,
-                               preview=markup.render(text).html)
+        return render_template("wiki/edit.html", **form, errors={},
+                               preview=markup.render(text, attachment_url=lambda f: _attachment_url(name, f)).html)
     try:
-        revision = store.save(name, text, author=current_username(), comment=comment,
-                              meta=meta, base_rev=base_rev)
+        revision = store.save(name, text, author=current_username(), comment=comment, meta=meta,
+                              base_rev=base_rev)
     except ConflictError as conflict:
-        return render_template("wiki/conflict.html", name=name, conflict=conflict,
-                               public=public, comment=comment), 409
+        return render_template("wiki/conflict.html", name=name, conflict=conflict, public=public,
+                               history_public=history_public, comment=comment,
+                               other=_user_label(conflict.current.author)), 409
+    except StoreError:
+        return render_template("wiki/edit.html", **form, errors={
+            "text": _("L'enregistrement a échoué (disque plein ?). Votre texte est ci-dessous : copiez-le.")
+        }), 503
+    notices().clear(name, current_username())
+    if revision.merged:
+        flash(_("Quelqu'un a modifié la page pendant que vous écriviez : vos changements ont été "
+                "fusionnés avec les siens. Relisez le résultat."), "info")
     return redirect(page_url(revision.name))
+
+
+def history(name: str):
+    """The list of revisions, with a form to compare any two and (members) revert."""
+    store = pages()
+    number = store.current_number(name)
+    if number is None:
+        abort(404)
+    try:
+        current = store.load(name)
+    except NotFound:
+        current = None  # deleted: members may see the history, an admin may restore
+    if current is None and not is_member():
+        abort(404)
+    if current is not None and not can_read_history(current):
+        if not is_member() and not current.meta.get("public"):
+            return login_manager.unauthorized()
+        abort(404)
+    entries = list(reversed(store.history(name)))
+    return render_template("wiki/history.html", name=name, entries=entries, current=current,
+                           number=number, labels=ACTION_LABELS, user_label=_user_label,
+                           can_revert=is_member() and (current is not None or has_role("admin")))
+
+
+def diff(name: str):
+    """Differences between any two revisions (?from=N&to=M)."""
+    store = pages()
+    current = _current_or_404(name)
+    if not can_read_history(current):
+        if not is_member() and not current.meta.get("public"):
+            return login_manager.unauthorized()
+        abort(404)
+    to = request.args.get("to", type=int) or current.number
+    start = request.args.get("from", type=int)
+    if start is None:
+        start = to - 1
+    try:
+        new = store.load(name, to)
+        old = store.load(name, start) if start > 0 else Revision(name, 0, "")
+    except NotFound:
+        abort(404)
+    if not (can_read_old(current, new) and (start == 0 or can_read_old(current, old))):
+        abort(404)
+    return render_template("wiki/diff.html", name=name, old=old, new=new, current=current,
+                           hunks=readable_diff(old.text, new.text), user_label=_user_label)
+
+
+def revert(name: str):
+    """Make an old revision current again, as a new revision (restoring a deleted page: admins)."""
+    store = pages()
+    rev = request.form.get("rev", type=int)
+    if store.current_number(name) is None or rev is None:
+        abort(404)
+    if not store.exists(name) and not has_role("admin"):
+        abort(403, description=_("Seul un administrateur peut rétablir une page supprimée."))
+    try:
+        old = store.load(name, rev)
+    except NotFound:
+        abort(404)
+    if old.deleted:
+        abort(400, description=_("Cette version marque la suppression de la page : choisissez une version avec du texte."))
+    store.revert(name, rev, author=current_username())
+    flash(_("La version %(n)d est redevenue la version actuelle.", n=rev), "success")
+    return redirect(page_url(name))
+
+
+def rename(name: str):
+    """Give a page a new name; its history and files follow, the old name redirects."""
+    if not is_member():
+        return login_manager.unauthorized()
+    current = _current_or_404(name)
+    error, new_name = None, name
+    if request.method == "POST":
+        new_name = request.form.get("new_name", "")
+        try:
+            new_name = normalize(new_name)
+            pages().rename(name, new_name, author=current_username(),
+                           comment=" ".join(request.form.get("comment", "").split())[:500])
+        except InvalidName as exc:
+            error = str(exc)
+        except FileExistsError:
+            error = _("Une page porte déjà ce nom.")
+        else:
+            flash(_("Page renommée ; l'ancien nom mène ici."), "success")
+            return redirect(page_url(new_name))
+    return render_template("wiki/rename.html", name=name, current=current, new_name=new_name,
+                           error=error), (400 if error else 200)
+
+
+def delete(name: str):
+    """Delete a page after confirmation (an administrator can restore it from its history)."""
+    if not is_member():
+        return login_manager.unauthorized()
+    current = _current_or_404(name)
+    if request.method == "POST":
+        pages().delete(name, author=current_username(),
+                       comment=" ".join(request.form.get("comment", "").split())[:500])
+        flash(_("Page « %(name)s » supprimée. Un administrateur peut la rétablir depuis son historique.",
+                name=name), "success")
+        return redirect(url_for("wiki.index"))
+    return render_template("wiki/delete.html", name=name, current=current)
+
+
+_TASK = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+\[)([ xX])(\])")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def toggle_task(name: str):
+    """Tick or untick the n-th task (`- [ ]`) of a page, as a new revision (merged if needed)."""
+    store = pages()
+    current = _current_or_404(name)
+    index = request.form.get("index", type=int)
+    base_rev = request.form.get("base_rev", type=int)
+    done = request.form.get("done") == "1"
+    try:
+        base = store.load(name, base_rev) if base_rev else current
+    except NotFound:
+        abort(400, description=_("Version de départ inconnue."))
+    lines, seen, fenced = base.text.split("\n"), -1, False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and (m := _TASK.match(line)):
+            seen += 1
+            if seen == index:
+                lines[i] = f"{m.group(1)}{'x' if done else ' '}{m.group(3)}{line[m.end():]}"
+                break
+    else:
+        abort(400, description=_("Cette tâche n'existe pas (la page a peut-être changé) : rechargez-la."))
+    try:
+        store.save(name, "\n".join(lines), author=current_username(), base_rev=base.number,
+                   comment=_("tâche cochée") if done else _("tâche décochée"))
+    except ConflictError:
+        flash(_("La page a changé au même endroit : rechargez-la et cochez à nouveau."), "error")
+        return redirect(page_url(name)), 303
+    return redirect(page_url(name), 303)
+
+
+# ---------------------------------------------------------------- attachments
+
+
+def attachment_list(name: str, error: str | None = None, status: int = 200):
+    """Files of a page, their versions, and (members) the upload form."""
+    current = _readable_current(name)
+    store = attachments()
+    files = store.list(name)
+    versions = {f.filename: store.versions(name, f.filename) for f in files} if is_member() else {}
+    return render_template("wiki/attachments.html", name=name, current=current, files=files,
+                           versions=versions, error=error, user_label=_user_label), status
+
+
+def upload(name: str):
+    """Attach one or more files; a name already used adds a version."""
+    _current_or_404(name)
+    received = [f for f in request.files.getlist("file") if f and f.filename]
+    if not received:
+        return attachment_list(name, _("Choisissez un fichier à envoyer."), 400)
+    prepared = []
+    for item in received:
+        try:
+            prepared.append(prepare(item.filename, item.read(),
+                                    max_pixels=current_app.config["MAX_IMAGE_PIXELS"]))
+        except AttachmentError as exc:
+            return attachment_list(name, str(exc), 400)
+    for item in prepared:
+        stored = attachments().add(name, item, author=current_username())
+        if stored.version > 1:
+            flash(_("« %(f)s » existait : la version %(n)d a été ajoutée, les précédentes restent.",
+                    f=stored.filename, n=stored.version), "success")
+        else:
+            flash(_("« %(f)s » est joint à la page.", f=stored.filename), "success")
+    return redirect(url_for("wiki.page", name=name, action="attachments"), 303)
+
+
+@bp.route("/fichiers/<path:name>/<filename>")
+def attachment(name: str, filename: str):
+    """Serve an attachment: images inline, anything else as a download; never a private one to anonymous."""
+    name = _valid_name(name)
+    current = _current_or_404(name)
+    if not can_read(current):
+        abort(404)
+    store = attachments()
+    version = request.args.get("v", type=int)
+    try:
+        meta, path = store.get(name, filename, version)
+        size = request.args.get("t", type=int)
+        if size and meta.is_image and size in meta.thumbs:
+            path = store.thumbnail(name, filename, size, meta.version)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(path, mimetype=meta.mime, as_attachment=not meta.is_image,
+                         download_name=meta.filename, conditional=True, etag=True, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if meta.is_image:
+        response.headers["Content-Disposition"] = response.headers.get(
+            "Content-Disposition", "inline").replace("attachment", "inline")
+    response.headers["Cache-Control"] = "public, max-age=0" if current.meta.get("public") else "private, no-cache"
+    return response
+
+
+# ---------------------------------------------------------------- recent changes
+
+
+@bp.route("/recent")
+def recent():
+    """Recent changes across the wiki (members)."""
+    if not is_member():
+        return login_manager.unauthorized()
+    entries = pages().recent(150)
+    key = feeds.make_key(current_app.secret_key, current_user.username, current_user.session_version)
+    return render_template("wiki/recent.html", entries=entries, labels=ACTION_LABELS,
+                           user_label=_user_label,
+                           feed_url=url_for("wiki.recent_atom", cle=key, _external=True))
+
+
+@bp.route("/recent.atom")
+def recent_atom():
+    """Atom feed of recent changes, for a logged-in member or a member's personal key."""
+    if not is_member():
+        user = feeds.check_key(current_app.secret_key, request.args.get("cle", ""), users().get)
+        if user is None:
+            response = current_app.response_class(
+                _("Flux réservé aux membres : connectez-vous ou utilisez l'adresse personnelle "
+                  "donnée sur la page « Modifications récentes »."), status=401, mimetype="text/plain")
+            return response
+    entries = pages().recent(50)
+    response = current_app.response_class(
+        render_template("wiki/recent.atom.xml", entries=entries, labels=ACTION_LABELS,
+                        user_label=_user_label, site_name=current_app.config["SITE_NAME"]),
+        mimetype="application/atom+xml")
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
