@@ -39,11 +39,79 @@ class Source:
 
 def register_source(app, kind: str, store, extract) -> None:
     """Ask the search index to follow a store (call from the package's init_app)."""
-    app.extensions.setdefault("reperes", {}).setdefault("search_sources", {})[kind] = Source(
-        kind, store, extract
-    )
+    source = Source(kind, store, extract)
+    app.extensions.setdefault("reperes", {}).setdefault("search_sources", {})[kind] = source
+    _listen(app, source)  # registered after search.init_app: follow it too
 
 
 def sources(app) -> dict[str, Source]:
     """The registered sources, by kind."""
     return app.extensions.get("reperes", {}).get("search_sources", {})
+
+
+# ---------------------------------------------------------------- wiring (search.init_app)
+
+
+def _listen(app, source: Source) -> None:
+    """Attach the index's listener to a source's store (once)."""
+    index = app.extensions["reperes"].get("search_index")
+    if index is None:
+        return
+    store = source.store
+    if any(getattr(f, "search_kind", None) == source.kind for f in store.listeners):
+        return
+    store.listeners.append(index.listener(source.kind))
+    if app.extensions["reperes"].get("search_ready"):  # registered after start: index what it has
+        index.notify(source.kind, None)
+
+
+def extract_page(name: str, revision) -> SearchDoc | None:
+    """A wiki page as the index sees it: plain text, public flag from its metadata."""
+    from search.text import plain_text
+    from wiki.markup import default_link_url
+
+    if revision.meta.get("deleted") or revision.meta.get("redirect"):
+        return None
+    return SearchDoc(kind="pages", key=name, title=name, url=default_link_url(name),
+                     body=plain_text(revision.text), public=bool(revision.meta.get("public")),
+                     modified=revision.time)
+
+
+def init_app(app) -> None:
+    """Create the index, follow every registered store, add the views and `flask reindex`."""
+    from pathlib import Path
+
+    from search import cli, views
+    from search.index import SearchIndex
+    from search.text import DEFAULT_SYNONYMS
+    from wiki.store import atomic_write
+
+    data_dir = Path(app.config["DATA_DIR"])
+    synonyms = data_dir / "config" / "synonymes.txt"
+    if not synonyms.exists():
+        synonyms.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(synonyms, DEFAULT_SYNONYMS)
+    reperes = app.extensions.setdefault("reperes", {})
+    index = SearchIndex(data_dir / "index", lambda: sources(app),
+                        synonyms_path=synonyms,
+                        sync=bool(app.config.get("TESTING")))
+    reperes["search_index"] = index
+    if "pages" in reperes and "pages" not in sources(app):
+        register_source(app, "pages", reperes["pages"], extract_page)
+    for source in sources(app).values():
+        _listen(app, source)
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.reindex)
+    views.add_menus(app)
+    index.check_at_start()
+    reperes["search_ready"] = True
+
+
+def index_of(app):
+    """The application's SearchIndex."""
+    return app.extensions["reperes"]["search_index"]
+
+
+def search_ids(app, kind: str, q: str, *, member: bool) -> list[str]:
+    """Keys of the documents of one kind matching q, most relevant first (within permissions)."""
+    return index_of(app).search_ids(kind, q, member=member)

@@ -1,0 +1,781 @@
+"""The full-text index: the ONLY module of Repères importing whoosh (Whoosh-Reloaded).
+
+    <root>/CURRENT        {"dir": "w-…", "schema": N}: which index folder is live
+    <root>/w-…/           the Whoosh index (derived data, rebuilt by `flask reindex`)
+    <root>/spool/         one small file per pending change (kind, key), written by any process
+    <root>/writer.lock    fcntl lock: whoever holds it writes to the index
+
+A save never waits for the index: the store's listener drops a spool file and wakes
+this process's drainer thread. The drainer takes the writer lock (blocking, in the
+background), re-reads the current state of every spooled document from its store,
+commits once and removes the spool files it handled. Several worker processes
+therefore never meet a Whoosh LockError, and no update is lost: a spool file stays
+until someone has indexed the document's state *after* it was written.
+
+Permissions live in the index: each document carries `public`, anonymous queries are
+filtered on it and never look into `private_body`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import secrets
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import Filter, RegexTokenizer
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.lang.snowball.french import FrenchStemmer
+from whoosh.query import And, NullQuery, Or, Query, Term
+from whoosh.writing import CLEAR
+
+from search.text import (
+    STOP_WORDS,
+    WORD,
+    Snippet,
+    expand_dates,
+    fold,
+    highlight,
+    make_snippet,
+    parse_synonyms,
+)
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+STORED_TEXT_LIMIT = 32_000      # characters of body kept for snippets
+MAX_QUERY_WORDS = 12
+FIELD_BOOSTS = {"title": 4.0, "tags": 1.5, "body": 1.0, "private_body": 1.0}
+SYNONYM_BOOST = 0.5
+FUZZY_BOOST = 0.7
+FUZZY_MIN_LENGTH = 5
+ORPHAN_SECONDS = 1.0            # a spool file older than this is drained by the next search
+
+# ---------------------------------------------------------------- the French analyzer
+
+_stemmer = FrenchStemmer()
+
+
+@lru_cache(maxsize=300_000)
+def normalize_word(word: str) -> str | None:
+    """One word as the index keeps it: folded, plural and suffix stemmed; None for a stop word."""
+    folded = fold(word)
+    if folded in STOP_WORDS or len(folded) > 40:
+        return None
+    if len(folded) > 3 and folded[-1] in "sx" and not folded.endswith("ss"):
+        folded = folded[:-1]  # light plural step first: snowball keeps « rendus », « cas »
+    return _stemmer.stem(folded)
+
+
+def analyze(text: str) -> list[str]:
+    """The index terms of a text, in order (same pipeline as the index)."""
+    return [t for t in map(normalize_word, WORD.findall(text)) if t]
+
+
+class _FrenchFilter(Filter):
+    """Case and accent folding, stop words, French stemming (cached per word)."""
+
+    is_morph = True
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, tokens):
+        for token in tokens:
+            term = normalize_word(token.text)
+            if term:
+                token.text = term
+                yield token
+
+
+def french_analyzer():
+    """The analyzer used for every text field, at index and at query time."""
+    return RegexTokenizer(r"\w+") | _FrenchFilter()
+
+
+def make_schema() -> Schema:
+    """Fields of the index; `public` is what the permission filter reads."""
+    text = {"analyzer": french_analyzer(), "phrase": False, "stored": True}
+    return Schema(
+        id=ID(unique=True, stored=True),
+        kind=ID(stored=True),
+        public=ID(stored=True),
+        key=STORED(),
+        url=STORED(),
+        extra=STORED(),
+        modified=STORED(),
+        title=TEXT(**text),
+        tags=TEXT(**text),
+        body=TEXT(**text),
+        private_body=TEXT(**text),
+    )
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass
+class Hit:
+    """One result, ready for a template (snippet parts are escaped there)."""
+
+    kind: str
+    key: str
+    title: str
+    url: str
+    title_parts: Snippet
+    snippet: Snippet
+    extra: dict
+    public: bool
+    score: float
+
+
+@dataclass
+class Results:
+    """A page of results and what the page around it needs."""
+
+    query: str
+    kind: str | None
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    page: int = 1
+    pages: int = 0
+    suggestion: str | None = None  # « Vouliez-vous dire : … »
+    approximate: bool = False      # typo-tolerant matching was used
+    partial: bool = False          # no document has every word: best partial matches
+    rebuilding: bool = False       # the index is being rebuilt
+
+
+# ---------------------------------------------------------------- the index
+
+
+class SearchIndex:
+    """Keeps a Whoosh index in step with document stores, across worker processes."""
+
+    def __init__(self, root: Path | str, sources: Callable[[], dict], *,
+                 synonyms_path: Path | None = None, sync: bool = False):
+        self.root = Path(root)
+        self.spool = self.root / "spool"
+        self.spool.mkdir(parents=True, exist_ok=True)
+        self._sources = sources
+        self.synonyms_path = synonyms_path
+        self.sync = sync  # drain in the saving thread (tests, CLI) instead of a background thread
+        self._local = threading.local()
+        self._thread: threading.Thread | None = None
+        self._thread_pid = 0
+        self._wake = threading.Event()
+        self._rebuilding = threading.Event()
+        self._synonyms: tuple[float, dict] = (-1.0, {})
+        self._caches: dict = {}
+
+    # -- index folder
+
+    def _pointer(self) -> dict | None:
+        try:
+            data = json.loads((self.root / "CURRENT").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION:
+            return None
+        return data
+
+    def _open(self):
+        """The live Whoosh index, or None when it is missing, outdated or unreadable."""
+        pointer = self._pointer()
+        if pointer is None:
+            return None
+        try:
+            ix = whoosh_index.open_dir(str(self.root / pointer["dir"]))
+            ix.doc_count_all()
+            return ix
+        except Exception:
+            log.warning("search index %s is unreadable", pointer.get("dir"), exc_info=True)
+            return None
+
+    def healthy(self) -> bool:
+        """Whether a usable index is there."""
+        return self._open() is not None
+
+    @contextlib.contextmanager
+    def _writer_lock(self, block: bool = True):
+        fd = os.open(self.root / "writer.lock", os.O_RDWR | os.O_CREAT, 0o640)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(fd)
+
+    # -- documents
+
+    def _doc_fields(self, doc) -> dict:
+        title_terms = doc.title + " " + expand_dates(doc.title)
+        body = doc.body or ""
+        return {
+            "id": f"{doc.kind}:{doc.key}",
+            "kind": doc.kind,
+            "public": "1" if doc.public else "0",
+            "key": doc.key,
+            "url": doc.url,
+            "extra": dict(doc.extra or {}),
+            "modified": float(doc.modified or 0.0),
+            "title": title_terms, "_stored_title": doc.title,
+            "tags": " ".join(doc.tags or ()),
+            "body": body + " " + expand_dates(body[:5000]), "_stored_body": body[:STORED_TEXT_LIMIT],
+            "private_body": doc.private_body or "",
+            "_stored_private_body": (doc.private_body or "")[:STORED_TEXT_LIMIT],
+        }
+
+    def _current_doc(self, kind: str, key: str):
+        """The SearchDoc of a document as its store has it now, or None (deleted, not indexed)."""
+        source = self._sources().get(kind)
+        if source is None:
+            return None
+        try:
+            revision = source.store.load(key)
+        except LookupError:  # wiki.store.NotFound
+            return None
+        except Exception:
+            log.exception("search: cannot read %s %s", kind, key)
+            return None
+        if revision.meta.get("deleted") or revision.meta.get("redirect"):
+            return None
+        return source.extract(key, revision)
+
+    def _all_docs(self) -> Iterable:
+        for kind, source in list(self._sources().items()):
+            for key in source.store.names():
+                try:
+                    doc = self._current_doc(kind, key)
+                except Exception:
+                    log.exception("search: cannot extract %s %s", kind, key)
+                    continue
+                if doc is not None:
+                    yield doc
+
+    # -- updates
+
+    def notify(self, kind: str, key: str | None) -> None:
+        """Record that a document changed (cheap, never blocks) and get it indexed soon.
+
+        key=None asks for the whole kind to be compared with its store (a source
+        registered late, a restored backup).
+        """
+        name = f"{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(4)}.json"
+        tmp = self.spool / f".tmp-{name}"
+        tmp.write_text(json.dumps({"kind": kind, "key": key}, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.spool / name)
+        if self.sync:
+            self.drain(block=True)
+        else:
+            self._ensure_thread()
+            self._wake.set()
+
+    def listener(self, kind: str) -> Callable:
+        """A DocumentStore listener spooling the changes of one kind."""
+
+        def on_change(change) -> None:
+            if change.old_name:
+                self.notify(kind, change.old_name)
+            self.notify(kind, change.name)
+
+        on_change.search_kind = kind
+        return on_change
+
+    def _pending(self) -> list[os.DirEntry]:
+        try:
+            return sorted((e for e in os.scandir(self.spool) if not e.name.startswith(".")),
+                          key=lambda e: e.name)
+        except FileNotFoundError:
+            return []
+
+    def pending(self) -> int:
+        """How many changes wait to be indexed."""
+        return len(self._pending())
+
+    def drain(self, block: bool = True, batch: int = 2000) -> int:
+        """Index the spooled changes; -1 if another process holds the writer lock (block=False)."""
+        with self._writer_lock(block) as locked:
+            if not locked:
+                return -1
+            done = 0
+            while True:
+                entries = self._pending()[:batch]
+                if not entries:
+                    return done
+                ix = self._open()
+                if ix is None:
+                    return done  # a rebuild will read every document anyway
+                wanted = set()
+                for entry in entries:
+                    try:
+                        data = json.loads(Path(entry.path).read_text(encoding="utf-8"))
+                        kind, key = str(data["kind"]), data["key"]
+                    except (OSError, ValueError, KeyError, TypeError):
+                        log.warning("search: dropping unreadable spool file %s", entry.name)
+                        continue
+                    if key is None:
+                        wanted |= self._whole_kind(ix, kind)
+                    else:
+                        wanted.add((kind, str(key)))
+                writer = ix.writer(timeout=30.0)
+                try:
+                    for kind, key in sorted(wanted):
+                        doc = self._current_doc(kind, key)
+                        if doc is None:
+                            writer.delete_by_term("id", f"{kind}:{key}")
+                        else:
+                            writer.update_document(**self._doc_fields(doc))
+                    writer.commit()
+                except BaseException:
+                    writer.cancel()
+                    raise
+                for entry in entries:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+                done += len(entries)
+
+    def _whole_kind(self, ix, kind: str) -> set[tuple[str, str]]:
+        """Every document of a kind, in the store or in the index (to add or to remove)."""
+        keys = set()
+        source = self._sources().get(kind)
+        if source is not None:
+            keys.update(source.store.names())
+        with ix.searcher() as searcher:
+            for docnum in searcher.docs_for_query(Term("kind", kind)):
+                keys.add(searcher.stored_fields(docnum)["key"])
+        return {(kind, k) for k in keys}
+
+    def _ensure_thread(self) -> None:
+        if self._thread is not None and self._thread_pid == os.getpid() and self._thread.is_alive():
+            return
+        self._thread_pid = os.getpid()
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._drain_loop, name="search-drain", daemon=True)
+        self._thread.start()
+
+    def _drain_loop(self) -> None:
+        while True:
+            self._wake.wait(timeout=ORPHAN_SECONDS)
+            self._wake.clear()
+            try:
+                if self._pending():
+                    if self._open() is None:
+                        self.rebuild(only_if_broken=True)
+                    self.drain(block=True)
+            except Exception:
+                log.exception("search: indexing the pending changes failed; will retry")
+                time.sleep(1.0)
+
+    def _catch_up(self) -> None:
+        """Before a search: index what waits (always when sync, else only orphaned changes)."""
+        entries = self._pending()
+        if not entries:
+            return
+        if self.sync:
+            self.drain(block=True)
+            return
+        self._ensure_thread()
+        oldest = int(entries[0].name.split("-", 1)[0]) / 1e9
+        if time.time() - oldest > ORPHAN_SECONDS:
+            self.drain(block=False)
+
+    # -- full rebuild
+
+    def rebuild(self, *, only_if_broken: bool = False) -> int:
+        """Build a fresh index from every store, then switch to it; returns the document count."""
+        self._rebuilding.set()
+        try:
+            with self._writer_lock(block=True):
+                if only_if_broken and self._open() is not None:
+                    return -1
+                started = {e.name for e in self._pending()}
+                folder = f"w-{time.time_ns()}"
+                path = self.root / folder
+                path.mkdir(parents=True)
+                ix = whoosh_index.create_in(str(path), make_schema())
+                writer = ix.writer(limitmb=256)
+                count = 0
+                try:
+                    for doc in self._all_docs():
+                        writer.add_document(**self._doc_fields(doc))
+                        count += 1
+                    writer.commit(mergetype=CLEAR)
+                except BaseException:
+                    writer.cancel()
+                    shutil.rmtree(path, ignore_errors=True)
+                    raise
+                from wiki.store import atomic_write  # plain-file helper, no Flask
+
+                atomic_write(self.root / "CURRENT", json.dumps({"dir": folder, "schema": SCHEMA_VERSION,
+                                                                "built": time.time()}))
+                for entry in os.scandir(self.root):
+                    if entry.is_dir() and entry.name.startswith("w-") and entry.name != folder:
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                for name in started:  # read from the files after they were written
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(self.spool / name)
+            self.drain(block=True)
+            return count
+        finally:
+            self._rebuilding.clear()
+
+    def rebuild_in_background(self) -> None:
+        """Start a rebuild thread (the search page says « index en reconstruction » meanwhile)."""
+        if self._rebuilding.is_set():
+            return
+        self._rebuilding.set()
+
+        def run():
+            try:
+                self.rebuild(only_if_broken=True)
+            except Exception:
+                log.exception("search: background rebuild failed")
+            finally:
+                self._rebuilding.clear()
+
+        threading.Thread(target=run, name="search-rebuild", daemon=True).start()
+
+    def check_at_start(self) -> bool:
+        """Detect a missing or corrupt index; rebuild it (in the background unless sync)."""
+        if self._open() is not None:
+            return True
+        if self.sync:
+            self.rebuild(only_if_broken=True)
+            return True
+        self.rebuild_in_background()
+        return False
+
+    # -- searching
+
+    def _searcher(self):
+        """This thread's searcher on the live index, refreshed when the index changed."""
+        pointer = self._pointer()
+        if pointer is None:
+            return None
+        cached = getattr(self._local, "searcher", None)
+        if cached is not None and cached[0] == pointer["dir"]:
+            searcher = cached[1]
+            try:
+                if searcher.up_to_date():
+                    return searcher
+                # not refresh(): it reuses segment readers and misses new deletions
+            except Exception:
+                log.info("search: reopening the index", exc_info=True)
+        if cached is not None:
+            with contextlib.suppress(Exception):
+                cached[1].close()
+            self._local.searcher = None
+        ix = self._open()
+        if ix is None:
+            return None
+        searcher = ix.searcher()
+        self._local.searcher = (pointer["dir"], searcher)
+        return searcher
+
+    def _sets(self, searcher) -> dict:
+        """Document-number sets of the searcher's generation: public docs, docs per kind."""
+        key = (id(searcher.reader()), searcher.reader().generation())
+        cached = self._caches.get("sets")
+        if cached and cached[0] == key:
+            return cached[1]
+        sets: dict = {"public": set(searcher.docs_for_query(Term("public", "1")))}
+        reader = searcher.reader()
+        for kind in reader.lexicon("kind"):
+            kind = kind.decode("utf-8") if isinstance(kind, bytes) else kind
+            sets[("kind", kind)] = set(searcher.docs_for_query(Term("kind", kind)))
+        self._caches["sets"] = (key, sets)
+        return sets
+
+    def synonyms(self) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+        """The synonym list as term tuples, re-read when the file changes."""
+        path = self.synonyms_path
+        try:
+            mtime = path.stat().st_mtime if path else 0.0
+        except OSError:
+            mtime = 0.0
+        if mtime == self._synonyms[0]:
+            return self._synonyms[1]
+        from search.text import DEFAULT_SYNONYMS
+
+        try:
+            text = path.read_text(encoding="utf-8") if path and mtime else DEFAULT_SYNONYMS
+        except OSError:
+            text = DEFAULT_SYNONYMS
+        raw, _errors = parse_synonyms(text)
+        table: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for word, targets in raw.items():
+            key = tuple(analyze(word))
+            if not key:
+                continue
+            for target in targets:
+                terms = tuple(analyze(target))
+                if terms and terms != key and terms not in table.setdefault(key, []):
+                    table[key].append(terms)
+        self._synonyms = (mtime, table)
+        return table
+
+    @staticmethod
+    def _term_query(term: str, fields: tuple[str, ...], boost: float = 1.0) -> Query:
+        return Or([Term(f, term, boost=FIELD_BOOSTS[f] * boost) for f in fields])
+
+    def _phrase_query(self, terms: tuple[str, ...], fields, boost: float = 1.0) -> Query:
+        parts = [self._term_query(t, fields, boost) for t in terms]
+        return parts[0] if len(parts) == 1 else And(parts)
+
+    def _parse(self, text: str) -> list[tuple[str, str]]:
+        """(original word, term) pairs of a query, stop words left out."""
+        pairs = []
+        for word in WORD.findall(text)[: MAX_QUERY_WORDS * 2]:
+            term = normalize_word(word)
+            if term:
+                pairs.append((word, term))
+        return pairs[:MAX_QUERY_WORDS]
+
+    def _build(self, pairs, fields, searcher, *, fuzzy: bool, any_word: bool):
+        """The query: each word (or synonym key) is an OR of its forms; words are ANDed.
+
+        Returns (query, all terms for highlighting, {word: fuzzy candidate terms}).
+        """
+        synonyms = self.synonyms()
+        longest = max((len(k) for k in synonyms), default=1)
+        terms = [t for _w, t in pairs]
+        groups: list[Query] = []
+        marks: set[str] = set(terms)
+        fuzzed: dict[str, list[str]] = {}
+        i = 0
+        while i < len(pairs):
+            size = 1
+            for k in range(min(longest, len(pairs) - i), 1, -1):
+                if tuple(terms[i:i + k]) in synonyms:
+                    size = k
+                    break
+            key = tuple(terms[i:i + size])
+            alternatives = [self._phrase_query(key, fields)]
+            for target in synonyms.get(key, []):
+                alternatives.append(self._phrase_query(target, fields, SYNONYM_BOOST))
+                marks.update(target)
+            word, term = pairs[i]
+            if fuzzy and size == 1 and len(word) >= FUZZY_MIN_LENGTH:
+                near = self._near_terms(searcher, term, fields)
+                if near:
+                    fuzzed[word] = near
+                    marks.update(near)
+                    alternatives += [self._term_query(t, fields, FUZZY_BOOST) for t in near]
+            groups.append(alternatives[0] if len(alternatives) == 1 else Or(alternatives))
+            i += size
+        if not groups:
+            return NullQuery, marks, fuzzed
+        query = groups[0] if len(groups) == 1 else (Or(groups) if any_word else And(groups))
+        return query, marks, fuzzed
+
+    @staticmethod
+    def _near_terms(searcher, term: str, fields) -> list[str]:
+        """Index terms one edit away from a word's term (typos), the most frequent first."""
+        reader = searcher.reader()
+        found: dict[str, int] = {}
+        for fieldname in fields:
+            if fieldname == "private_body":
+                continue
+            for candidate in reader.terms_within(fieldname, term, 1, prefix=1):
+                if candidate != term:
+                    found[candidate] = found.get(candidate, 0) + reader.doc_frequency(fieldname, candidate)
+        return sorted(found, key=lambda t: -found[t])[:6]
+
+    def search(self, text: str, *, member: bool, kind: str | None = None, page: int = 1,
+               page_size: int = 20) -> Results:
+        """One page of results, counts per kind, snippets; all within the visitor's rights."""
+        results = Results(query=text, kind=kind, page=page)
+        pairs = self._parse(text)
+        if not pairs:
+            return results
+        try:
+            self._catch_up()
+        except Exception:
+            log.exception("search: catching up failed")
+        searcher = self._searcher()
+        if searcher is None:
+            self._start_rebuild_if_needed()
+            results.rebuilding = True
+            return results
+        try:
+            return self._search(searcher, results, pairs, member=member, kind=kind, page=page,
+                                page_size=page_size)
+        except Exception:
+            log.exception("search: query failed")
+            self._local.searcher = None
+            if not self.healthy():
+                self._start_rebuild_if_needed()
+                results.rebuilding = True
+                return results
+            raise
+
+    def _start_rebuild_if_needed(self) -> None:
+        if self.sync:
+            self.rebuild(only_if_broken=True)
+        else:
+            self.rebuild_in_background()
+
+    def _fields(self, member: bool) -> tuple[str, ...]:
+        return ("title", "tags", "body", "private_body") if member else ("title", "tags", "body")
+
+    def _allowed(self, searcher, member: bool, kind: str | None):
+        sets = self._sets(searcher)
+        allowed = None if member else sets["public"]
+        if kind is not None:
+            of_kind = sets.get(("kind", kind), set())
+            allowed = of_kind if allowed is None else allowed & of_kind
+        return allowed
+
+    def _match(self, searcher, pairs, member: bool):
+        """Try exact words, then typo-tolerant, then any word: (query, marks, fuzzed, partial)."""
+        fields = self._fields(member)
+        allowed = self._allowed(searcher, member, None)
+        for fuzzy, any_word in ((False, False), (True, False), (True, True)):
+            if any_word and len(pairs) < 2:
+                break
+            query, marks, fuzzed = self._build(pairs, fields, searcher, fuzzy=fuzzy, any_word=any_word)
+            if fuzzy and not fuzzed and not any_word:
+                continue
+            matched = set(query.docs(searcher))
+            if allowed is not None:
+                matched &= allowed
+            if matched:
+                return query, marks, fuzzed, any_word, matched
+        return None, set(), {}, False, set()
+
+    def _search(self, searcher, results: Results, pairs, *, member, kind, page, page_size):
+        query, marks, fuzzed, partial, matched = self._match(searcher, pairs, member)
+        sets = self._sets(searcher)
+        kinds = sorted(k for t, k in (s for s in sets if isinstance(s, tuple)) if t == "kind")
+        results.counts = {k: len(matched & sets[("kind", k)]) for k in kinds}
+        results.total = sum(results.counts.values()) if kind is None else results.counts.get(kind, 0)
+        results.pages = max(1, -(-results.total // page_size))
+        results.approximate, results.partial = bool(fuzzed), partial
+        if query is None or page > results.pages:
+            return results
+        allowed = matched if kind is None else matched & sets.get(("kind", kind), set())
+        found = searcher.search(query, filter=allowed, limit=page * page_size)
+        is_hit = _hit_test(marks)
+        for hit in found[(page - 1) * page_size: page * page_size]:
+            stored = hit.fields()
+            body = stored.get("body", "")
+            if member and stored.get("private_body"):
+                body = body + "\n" + stored["private_body"]
+            results.hits.append(Hit(
+                kind=stored["kind"], key=stored["key"], title=stored["title"], url=stored["url"],
+                title_parts=highlight(stored["title"], is_hit), snippet=make_snippet(body, is_hit),
+                extra=stored.get("extra") or {}, public=stored.get("public") == "1", score=hit.score,
+            ))
+        if fuzzed:
+            results.suggestion = self._suggest(pairs, fuzzed, results.hits, searcher, found)
+        return results
+
+    def _suggest(self, pairs, fuzzed, hits, searcher, found) -> str | None:
+        """« Vouliez-vous dire » from words of the results the visitor may see (never others)."""
+        texts = [h.title + " " + "".join(p for p, _ in h.snippet) for h in hits[:10]]
+        texts += [hit.get("body", "")[:STORED_TEXT_LIMIT] for hit in list(found)[:3]]
+        words = []
+        changed = False
+        for word, _term in pairs:
+            candidates = fuzzed.get(word)
+            replacement = None
+            if candidates:
+                wanted = set(candidates)
+                for text in texts:
+                    for m in WORD.finditer(text):
+                        if normalize_word(m.group()) in wanted:
+                            replacement = m.group().lower()
+                            break
+                    if replacement:
+                        break
+            if replacement and fold(replacement) != fold(word):
+                changed = True
+            words.append(replacement or word)
+        return " ".join(words) if changed else None
+
+    def search_ids(self, kind: str, text: str, *, member: bool) -> list[str]:
+        """Keys of the matching documents of one kind, most relevant first."""
+        pairs = self._parse(text)
+        if not pairs:
+            return []
+        with contextlib.suppress(Exception):
+            self._catch_up()
+        searcher = self._searcher()
+        if searcher is None:
+            self._start_rebuild_if_needed()
+            return []
+        query, _marks, _fuzzed, _partial, matched = self._match(searcher, pairs, member)
+        if query is None:
+            return []
+        allowed = matched & self._sets(searcher).get(("kind", kind), set())
+        if not allowed:
+            return []
+        return [hit["key"] for hit in searcher.search(query, filter=allowed, limit=None)]
+
+    def suggest_names(self, text: str, *, member: bool, kind: str = "structures",
+                      limit: int = 8) -> list[dict]:
+        """Titles of one kind starting with (or containing) what is typed, for suggestions."""
+        wanted = " ".join(fold(text).split())
+        if len(wanted) < 2:
+            return []
+        searcher = self._searcher()
+        if searcher is None:
+            return []
+        key = (id(searcher.reader()), searcher.reader().generation(), kind)
+        cached = self._caches.get("names")
+        if not cached or cached[0] != key:
+            names = []
+            for docnum in sorted(self._sets(searcher).get(("kind", kind), set())):
+                stored = searcher.stored_fields(docnum)
+                title = stored.get("title", "")
+                names.append((" ".join(fold(title).split()), title, stored.get("url", ""),
+                              stored.get("public") == "1"))
+            names.sort(key=lambda n: n[0])
+            cached = (key, names)
+            self._caches["names"] = cached
+        ranked = []
+        for folded, title, url, public in cached[1]:
+            if not (public or member):
+                continue
+            if folded.startswith(wanted):
+                rank = 0
+            elif f" {wanted}" in f" {folded}":
+                rank = 1
+            elif wanted in folded:
+                rank = 2
+            else:
+                continue
+            ranked.append((rank, folded, {"title": title, "url": url}))
+        ranked.sort(key=lambda r: (r[0], r[1]))
+        return [r[2] for r in ranked[:limit]]
+
+    def stats(self) -> dict:
+        """Document count and size on disk of the live index."""
+        pointer = self._pointer()
+        ix = self._open()
+        if pointer is None or ix is None:
+            return {"documents": 0, "bytes": 0}
+        folder = self.root / pointer["dir"]
+        size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+        return {"documents": ix.doc_count(), "bytes": size}
+
+
+def _hit_test(marks: set[str]) -> Callable[[str], bool]:
+    def is_hit(word: str) -> bool:
+        return normalize_word(word) in marks
+
+    return is_hit
