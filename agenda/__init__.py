@@ -1,0 +1,75 @@
+"""The agenda: open days, workshops and network meetings, published where people look.
+
+event.py (the Event and its validation), recurrence.py (Europe/Paris times, clock
+changes, repetitions), calendar.py (visibility, weeks, months, counts), ics.py and
+atom.py (feeds) are pure; views.py is HTTP only. Events are versioned JSON documents
+in their own DocumentStore (DATA_DIR/events).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+
+def init_app(app):
+    """Create the event store, register the blueprint, menu link, search source and demo."""
+    from flask_babel import lazy_gettext as _l
+
+    from agenda import demo, views
+    from web import add_menu
+    from web.demo import register_seeder
+    from wiki.store import DocumentStore
+
+    store = DocumentStore(Path(app.config["DATA_DIR"]) / "events")
+    app.extensions.setdefault("reperes", {})["events"] = store
+    app.register_blueprint(views.bp)
+    add_menu(app, "agenda.index", _l("Agenda"), order=20)
+    app.jinja_env.globals.update(agenda_upcoming=views.upcoming_for, agenda_month=views.month_items,
+                                 agenda_when=views.item_when, agenda_place=views.location)
+    register_seeder(app, demo.seed)
+    _register_search(app, store)
+
+
+def _register_search(app, store) -> None:
+    try:
+        from search import SearchDoc, register_source
+    except ImportError:  # pragma: no cover - search is part of the foundation
+        return
+    from agenda import atom, sheets
+    from agenda import calendar as cal
+
+    def extract(name, revision):
+        """An event as the index sees it (public only when any visitor may see it)."""
+        try:
+            entry = cal.load(store, name, revision.number)
+        except Exception:
+            return None
+        event = entry.event
+        found = sheets.info(app, event.structure)
+        status = sheets.status_reader(app)
+        place = event.place_name or (found.name if found else "")
+        body = "\n".join(x for x in (atom.when_text(entry), place, event.address,
+                                     event.description, event.cancel_reason) if x)
+        return SearchDoc(
+            kind="events", key=name, title=event.title, url=f"/agenda/evenement/{name}",
+            body=body, public=cal.is_public(event, status),
+            tags=tuple(event.besoins) + tuple(event.publics) + (event.kind,),
+            extra={"start": event.start, "structure": event.structure, "status": event.status},
+            modified=revision.time,
+        )
+
+    register_source(app, "events", store, extract)
+
+
+def count_events(app, first: date | None = None, last: date | None = None,
+                 include_internal: bool = True) -> dict[str, dict[str, int]]:
+    """For the evaluation page: {"2026-11": {"atelier": 4, "portes-ouvertes": 1, ...}, ...}.
+
+    Counts occurrences actually held (published, not cancelled, not drafts) between the
+    local days first and last (inclusive); a weekly workshop counts once per week.
+    """
+    from agenda import calendar as cal
+
+    return cal.count_by_kind_and_month(cal.entries(app.extensions["reperes"]["events"]),
+                                       first, last, include_internal)

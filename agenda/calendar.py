@@ -1,0 +1,162 @@
+"""Events read back from their store, who may see them, what falls in a week or month. No Flask.
+
+The one rule of visibility lives here (`is_public`): a public output (page, search,
+Atom, .ics) shows an event only when it is published or cancelled, not internal to
+the network, and not attached to a sheet that is not published.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from agenda import recurrence as rec
+from agenda.event import CANCELLED, DRAFT, KINDS, PUBLISHED, Event
+from wiki.store import DocumentStore, NotFound, Revision
+
+PUBLISHED_SHEET = frozenset({"publiee", "published", "publie"})
+SheetStatus = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An event with its document name and current revision."""
+
+    name: str
+    event: Event
+    revision: Revision
+
+    @property
+    def pending_review(self) -> bool:
+        """Whether a change waits for a référent of the structure."""
+        return bool(self.revision.meta.get("review_pending"))
+
+
+@dataclass(frozen=True)
+class Item:
+    """One occurrence of an event, as listed in the agenda."""
+
+    occurrence: rec.Occurrence
+    entry: Entry
+
+
+def load(store: DocumentStore, name: str, rev: int | None = None) -> Entry:
+    """An event by name (NotFound if missing, deleted or unreadable)."""
+    revision = store.load(name, rev)
+    try:
+        event = Event.from_text(revision.text)
+    except (ValueError, TypeError) as exc:
+        raise NotFound(name) from exc
+    return Entry(name, event, revision)
+
+
+def entries(store: DocumentStore) -> list[Entry]:
+    """Every event of the store (damaged documents skipped)."""
+    out = []
+    for name in store.names():
+        with contextlib.suppress(NotFound, json.JSONDecodeError):
+            out.append(load(store, name))
+    return out
+
+
+def is_public(event: Event, sheet_status: SheetStatus) -> bool:
+    """Whether anonymous visitors, feeds, search and .ics may show the event."""
+    if event.status not in (PUBLISHED, CANCELLED) or event.internal:
+        return False
+    return not event.structure or sheet_status(event.structure) in PUBLISHED_SHEET
+
+
+def visible(all_entries: Iterable[Entry], member: bool, sheet_status: SheetStatus) -> list[Entry]:
+    """Entries a visitor may see: members see everything, others only public events."""
+    return [e for e in all_entries if member or is_public(e.event, sheet_status)]
+
+
+def matches(event: Event, *, besoin: str = "", public: str = "", gratuit: bool = False,
+            structure: str = "", kind: str = "") -> bool:
+    """Whether an event passes the directory-style filters."""
+    if besoin and besoin not in event.besoins:
+        return False
+    if public and public not in event.publics and "tous-publics" not in event.publics:
+        return False
+    if gratuit and not event.is_free:
+        return False
+    if structure and event.structure != structure:
+        return False
+    return not (kind and event.kind != kind)
+
+
+def items_between(all_entries: Iterable[Entry], first: date, last: date, **filters) -> list[Item]:
+    """Occurrences overlapping the local days first..last (inclusive), sorted by start."""
+    window = (rec.local_midnight(first), rec.local_midnight(last + timedelta(days=1)))
+    out = [
+        Item(occ, entry)
+        for entry in all_entries
+        if matches(entry.event, **filters)
+        for occ in entry.event.occurrences(window)
+    ]
+    return sorted(out, key=lambda i: (i.occurrence.start, i.entry.event.title.casefold()))
+
+
+def upcoming(all_entries: Iterable[Entry], now: datetime, limit: int = 5, days: int = 92,
+             **filters) -> list[Item]:
+    """The next occurrences (ongoing ones included) within `days`, at most `limit`."""
+    window = (now, now + timedelta(days=days))
+    out = [
+        Item(occ, entry)
+        for entry in all_entries
+        if matches(entry.event, **filters)
+        for occ in entry.event.occurrences(window)
+    ]
+    out.sort(key=lambda i: (i.occurrence.start, i.entry.event.title.casefold()))
+    return out[:limit]
+
+
+def months_with_events(all_entries: Iterable[Entry]) -> list[tuple[str, int]]:
+    """[("2026-11", number of occurrences), ...] newest first, for the archive."""
+    counter: Counter[str] = Counter()
+    for entry in all_entries:
+        for occ in entry.event.occurrences():
+            counter[occ.start.strftime("%Y-%m")] += 1
+    return sorted(counter.items(), reverse=True)
+
+
+def count_by_kind_and_month(all_entries: Iterable[Entry], first: date | None = None,
+                            last: date | None = None,
+                            include_internal: bool = True) -> dict[str, dict[str, int]]:
+    """Occurrences held, by month ("2026-11") then kind ("atelier"...), for the evaluation page.
+
+    Counts each occurrence of a repeated event (a weekly workshop counts four or five
+    times a month); drafts and cancelled events are not counted. first/last bound the
+    local days (inclusive).
+    """
+    out: dict[str, dict[str, int]] = {}
+    window = None
+    if first is not None or last is not None:
+        window = (rec.local_midnight(first or date(1970, 1, 1)),
+                  rec.local_midnight((last or date(2100, 1, 1)) + timedelta(days=1)))
+    for entry in all_entries:
+        event = entry.event
+        if event.status != PUBLISHED or (event.internal and not include_internal):
+            continue
+        for occ in event.occurrences(window):
+            month = occ.start.strftime("%Y-%m")
+            kinds = out.setdefault(month, dict.fromkeys(KINDS, 0))
+            kinds[event.kind] = kinds.get(event.kind, 0) + 1
+    return dict(sorted(out.items()))
+
+
+def to_review(all_entries: Iterable[Entry], structures: set[str] | None) -> list[Entry]:
+    """Events with a change waiting for review, limited to some structures (None = all)."""
+    return [
+        e for e in all_entries
+        if e.pending_review and (structures is None or e.event.structure in structures)
+    ]
+
+
+__all__ = ["CANCELLED", "DRAFT", "PUBLISHED", "Entry", "Item", "count_by_kind_and_month",
+           "entries", "is_public", "items_between", "load", "matches", "months_with_events",
+           "to_review", "upcoming", "visible"]

@@ -1,0 +1,512 @@
+"""HTTP only: the agenda pages, the event form, history, feeds. Logic lives in the pure modules."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from accounts.auth import current_username, has_role, is_member, login_manager, login_required
+from agenda import atom, ics, pictures, sheets
+from agenda import calendar as cal
+from agenda import recurrence as rec
+from agenda.event import (
+    KINDS,
+    PLACE_OTHER,
+    PRICES,
+    REPEAT_LABELS,
+    STATUSES,
+    Event,
+    EventError,
+    form_values,
+    new_name,
+    validate,
+)
+from wiki import markup
+from wiki.diffs import readable_diff
+from wiki.store import ConflictError, DocumentStore, NotFound, StoreError
+
+bp = Blueprint("agenda", __name__)
+MINUTES_TEMPLATE = "Modèles/Compte rendu de réunion"
+MINUTES_PREFIX = "Comptes rendus"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def events() -> DocumentStore:
+    """The event store."""
+    return current_app.extensions["reperes"]["events"]
+
+
+def now() -> datetime:
+    """The current time in Europe/Paris (tests may set AGENDA_NOW, an ISO string)."""
+    fixed = current_app.config.get("AGENDA_NOW")
+    if fixed:
+        return datetime.fromisoformat(fixed).replace(tzinfo=rec.PARIS)
+    return datetime.now(rec.PARIS)
+
+
+def sheet_status():
+    """slug -> sheet status, cached for one request."""
+    return sheets.status_reader(current_app)
+
+
+def visible_entries() -> list[cal.Entry]:
+    """Events the current visitor may see."""
+    return cal.visible(cal.entries(events()), is_member(), sheet_status())
+
+
+def public_entries() -> list[cal.Entry]:
+    """Events any public output may show (whoever asks)."""
+    status = sheet_status()
+    return [e for e in cal.entries(events()) if cal.is_public(e.event, status)]
+
+
+def location(entry: cal.Entry) -> str:
+    """Where an event takes place, in words."""
+    event = entry.event
+    if event.place == PLACE_OTHER:
+        return ", ".join(x for x in (event.place_name, event.address) if x)
+    found = sheets.info(current_app, event.structure)
+    if found is None:
+        return event.place_name
+    return ", ".join(x for x in (found.name, found.address) if x)
+
+
+def event_url(name: str, external: bool = False) -> str:
+    """URL of an event page."""
+    return url_for("agenda.show", name=name, _external=external)
+
+
+def choices() -> dict[str, dict[str, str]]:
+    """Accepted values of the filters and the form: needs (plain words) and publics."""
+    from agenda import vocab
+
+    return {"besoins": vocab.needs(), "publics": vocab.publics()}
+
+
+def load_visible(name: str, rev: int | None = None) -> cal.Entry:
+    """An event the visitor may see (404 if missing; anonymous visitors are sent to log in)."""
+    try:
+        entry = cal.load(events(), name, rev)
+        current = entry if rev is None else cal.load(events(), name)
+    except NotFound:
+        abort(404)
+    if not is_member() and not cal.is_public(current.event, sheet_status()):
+        abort(login_manager.unauthorized())
+    return entry
+
+
+def _parse_day(raw: str | None, today: date) -> tuple[date, str | None]:
+    if not raw:
+        return today, None
+    with contextlib.suppress(ValueError):
+        if len(raw) == 7:
+            return date.fromisoformat(raw + "-01"), None
+        return date.fromisoformat(raw), None
+    return today, _("La date « %(d)s » n'est pas comprise : voici la semaine en cours.", d=raw[:20])
+
+
+def _filters(args) -> tuple[dict, dict[str, str]]:
+    allowed = choices()
+    filters = {
+        "besoin": args.get("besoin", "") if args.get("besoin", "") in allowed["besoins"] else "",
+        "public": args.get("public", "") if args.get("public", "") in allowed["publics"] else "",
+        "gratuit": args.get("gratuit") == "1",
+        "structure": args.get("structure", "")[:100],
+        "kind": args.get("type", "") if args.get("type", "") in KINDS else "",
+    }
+    return filters, allowed
+
+
+# ---------------------------------------------------------------- public pages
+
+
+@bp.route("/agenda/")
+def index():
+    """The agenda by week (default) or month, with the directory's filters."""
+    today = now().date()
+    view = "mois" if request.args.get("vue") == "mois" else "semaine"
+    day, problem = _parse_day(request.args.get("date") or request.args.get("mois"), today)
+    if view == "mois":
+        first = day.replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        previous, following = (first - timedelta(days=1)).replace(day=1), last + timedelta(days=1)
+        title = f"{rec.MONTHS_FR[first.month - 1]} {first.year}".capitalize()
+    else:
+        first = rec.week_start(day)
+        last = first + timedelta(days=6)
+        previous, following = first - timedelta(days=7), first + timedelta(days=7)
+        title = _("Semaine du %(a)s au %(b)s", a=rec.format_day(first), b=rec.format_day(last))
+    filters, allowed = _filters(request.args)
+    items = cal.items_between(visible_entries(), first, last, **filters)
+    days: dict[date, list[cal.Item]] = {}
+    for item in items:
+        days.setdefault(item.occurrence.day if item.occurrence.day >= first else first, []).append(item)
+    this_week = first <= today <= last and view == "semaine"
+    kept = {k: v for k, v in request.args.items() if k in ("besoin", "public", "gratuit", "structure", "type") and v}
+    if problem:
+        flash(problem, "error")
+    return render_template(
+        "agenda/index.html", view=view, first=first, last=last, title=title, days=days,
+        count=len(items), previous=previous, following=following, filters=filters,
+        allowed=allowed, kinds=KINDS, this_week=this_week, kept=kept, today=today,
+        location=location, fmt=rec, sheet=sheets.info(current_app, filters["structure"]),
+    ), (400 if problem else 200)
+
+
+@bp.route("/agenda/archives")
+def archives():
+    """Past and future months that have events, with how many."""
+    return render_template("agenda/archives.html", months=cal.months_with_events(visible_entries()),
+                           fmt=rec)
+
+
+@bp.route("/agenda/evenement/<name>")
+def show(name: str):
+    """One event."""
+    rev = request.args.get("rev", type=int)
+    entry = load_visible(name, rev)
+    html = markup.render(entry.event.description).html if entry.event.description else ""
+    upcoming = entry.event.occurrences((now(), now() + timedelta(days=400)))[:12]
+    return render_template(
+        "agenda/event.html", entry=entry, event=entry.event, html=html, old=rev is not None,
+        place=location(entry), sheet=sheets.info(current_app, entry.event.structure),
+        upcoming=upcoming, fmt=rec, kinds=KINDS, prices=PRICES, statuses=STATUSES,
+        public=cal.is_public(entry.event, sheet_status()), when=atom.when_text(entry),
+        needs=choices()["besoins"], publics=choices()["publics"],
+        can_review=entry.pending_review and _can_review(entry.event.structure),
+        minutes_url=markup.default_link_url(entry.event.minutes_page) if entry.event.minutes_page else "",
+    )
+
+
+@bp.route("/agenda/evenement/<name>/image")
+def picture(name: str):
+    """An event's picture (?taille=vignette for the thumbnail)."""
+    entry = load_visible(name, request.args.get("rev", type=int))
+    file = pictures.path(_media_root(), entry.event.picture, request.args.get("taille") == "vignette")
+    if file is None:
+        abort(404)
+    return send_file(file, max_age=3600)
+
+
+def _media_root() -> Path:
+    return Path(current_app.config["DATA_DIR"]) / "events-media"
+
+
+# ---------------------------------------------------------------- feeds
+
+
+def _ics_response(entries: list[cal.Entry], name: str):
+    data = ics.build(entries, name=name, event_url=lambda n: event_url(n, external=True),
+                     location=location, uid_domain=request.host.split(":")[0] or "reperes")
+    response = current_app.response_class(data, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="agenda.ics"'
+    response.headers["Cache-Control"] = "public, max-age=900"
+    return response
+
+
+@bp.route("/agenda.ics")
+def feed_ics():
+    """Every public event, for a phone's calendar (never internal or draft events)."""
+    filters, _allowed = _filters(request.args)
+    entries = [e for e in public_entries() if cal.matches(e.event, **filters)]
+    return _ics_response(entries, f"{current_app.config['SITE_NAME']} — agenda")
+
+
+@bp.route("/annuaire/<slug>/agenda.ics")
+def structure_ics(slug: str):
+    """The public events of one structure (404 when its sheet is not public)."""
+    found = sheets.info(current_app, slug)
+    if found is None or not found.published:
+        abort(404)
+    entries = [e for e in public_entries() if e.event.structure == slug]
+    return _ics_response(entries, f"{found.name} — {current_app.config['SITE_NAME']}")
+
+
+@bp.route("/agenda/flux.atom")
+def feed_atom():
+    """Atom feed of the public events, newest change first."""
+    entries = sorted(public_entries(), key=lambda e: e.revision.time, reverse=True)[:50]
+    data = atom.build(entries, title=f"{current_app.config['SITE_NAME']} — agenda",
+                      feed_url=url_for("agenda.feed_atom", _external=True),
+                      page_url=url_for("agenda.index", _external=True),
+                      event_url=lambda n: event_url(n, external=True), location=location)
+    response = current_app.response_class(data, mimetype="application/atom+xml")
+    response.headers["Cache-Control"] = "public, max-age=900"
+    return response
+
+
+# ---------------------------------------------------------------- editing
+
+
+def _form_context(values: dict, errors: dict, *, name: str | None, base_rev: int,
+                  notices: list[str] | None = None, current: cal.Entry | None = None) -> dict:
+    return {
+        "values": values, "errors": errors, "name": name, "base_rev": base_rev,
+        "notices": notices or [], "kinds": KINDS, "repeats": REPEAT_LABELS, "prices": PRICES,
+        "statuses": STATUSES, "structures": sheets.choices(current_app), "current": current,
+        "choices": choices(), "max_repeat_days": rec.MAX_REPEAT_DAYS,
+    }
+
+
+@bp.route("/agenda/nouveau", methods=["GET", "POST"])
+@login_required
+def new():
+    """Announce an event (members); ?structure=<slug> preselects a structure."""
+    values = form_values(None)
+    values["structure"] = request.args.get("structure", "")[:100]
+    if request.method == "GET":
+        return render_template("agenda/edit.html", **_form_context(values, {}, name=None, base_rev=0))
+    return _save(None)
+
+
+@bp.route("/agenda/evenement/<name>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(name: str):
+    """Change an event; the form carries its base revision (no edit is silently lost)."""
+    try:
+        current = cal.load(events(), name)
+    except NotFound:
+        abort(404)
+    if request.method == "GET":
+        return render_template("agenda/edit.html", **_form_context(
+            form_values(current.event), {}, name=name, base_rev=current.revision.number,
+            current=current))
+    return _save(current)
+
+
+def _save(current: cal.Entry | None):
+    """Validate the form and save; on any error nothing is written (no picture either)."""
+    form = request.form
+    base_rev = form.get("base_rev", type=int) or 0
+    name = current.name if current else None
+    values = {k: form.get(k, "") for k in form}
+    values["publics"], values["besoins"] = form.getlist("publics"), form.getlist("besoins")
+    status_of = sheets.status_reader(current_app) if sheets.store(current_app) is not None else None
+    try:
+        event, notices = validate(form, today=now().date(), structure_status=status_of,
+                                  choices=choices())
+    except EventError as exc:
+        return render_template("agenda/edit.html", **_form_context(
+            values, exc.errors, name=name, base_rev=base_rev, current=current)), 400
+    if current is not None and base_rev != current.revision.number:
+        return render_template("agenda/edit.html", **_form_context(
+            values, {"form": _("Quelqu'un a modifié cet événement pendant que vous le modifiiez "
+                               "(version %(n)d). Vos changements ne sont pas enregistrés : "
+                               "ouvrez la version actuelle dans un autre onglet et reportez-les.",
+                               n=current.revision.number)},
+            name=name, base_rev=base_rev, current=current)), 409
+    # Fields the form does not carry stay as they were.
+    if current is not None:
+        event.minutes_page = current.event.minutes_page
+        event.picture = current.event.picture
+    if form.get("remove_picture") == "1":
+        event.picture, event.picture_alt = "", ""
+    upload = request.files.get("picture")
+    new_picture = None
+    if upload is not None and upload.filename:
+        if not event.picture_alt:
+            return render_template("agenda/edit.html", **_form_context(
+                values, {"picture_alt": _("Décrivez l'image en quelques mots pour les personnes "
+                                          "qui ne la voient pas.")},
+                name=name, base_rev=base_rev, current=current)), 400
+        try:
+            new_picture = pictures.save(_media_root(), upload.read(),
+                                        max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+        except pictures.ImageError as exc:
+            return render_template("agenda/edit.html", **_form_context(
+                values, {"picture": str(exc)}, name=name, base_rev=base_rev, current=current)), 400
+        event.picture = new_picture
+    store = events()
+    if name is None:
+        name = new_name(event, lambda n: store.current_number(n) is not None)
+    author = current_username()
+    meta = {**event.meta(), "review_pending": _needs_review(event, author)}
+    try:
+        store.save(name, event.to_text(), author=author, meta=meta,
+                   comment=form.get("comment", "")[:300].strip() or ("création" if current is None else ""),
+                   base_rev=base_rev or None)
+    except (ConflictError, StoreError):
+        if new_picture:
+            _drop_picture(new_picture)
+        return render_template("agenda/edit.html", **_form_context(
+            values, {"form": _("L'événement n'a pas pu être enregistré (modification simultanée "
+                               "ou disque plein). Réessayez.")},
+            name=current.name if current else None, base_rev=base_rev, current=current)), 409
+    for notice in notices:
+        flash(notice, "info")
+    flash(_("Événement enregistré."), "success")
+    return redirect(event_url(name))
+
+
+def _drop_picture(picture_id: str) -> None:
+    for thumb in (False, True):
+        file = pictures.path(_media_root(), picture_id, thumb)
+        if file is not None:
+            with contextlib.suppress(OSError):
+                file.unlink()
+
+
+def _needs_review(event: Event, author: str) -> bool:
+    """A change to a structure's event by someone who is not its référent waits for review."""
+    if not event.structure:
+        return False
+    found = sheets.info(current_app, event.structure)
+    return found is None or author not in found.referents
+
+
+def _can_review(structure: str) -> bool:
+    if has_role("admin") or has_role("moderateur"):
+        return True
+    found = sheets.info(current_app, structure)
+    return found is not None and current_username() in found.referents
+
+
+@bp.route("/agenda/evenement/<name>/verifie", methods=["POST"])
+@login_required
+def reviewed(name: str):
+    """A référent (or a moderator) marks a change as checked."""
+    try:
+        entry = cal.load(events(), name)
+    except NotFound:
+        abort(404)
+    if not _can_review(entry.event.structure):
+        abort(403, description=_("Seuls les référents de la structure peuvent vérifier ce changement."))
+    events().save(name, entry.revision.text, author=current_username(),
+                  comment=_("changement vérifié"), meta={**entry.revision.meta, "review_pending": False})
+    flash(_("Changement marqué comme vérifié."), "success")
+    back = url_for("agenda.to_review") if request.form.get("back") == "liste" else event_url(name)
+    return redirect(back)
+
+
+@bp.route("/agenda/a-verifier")
+@login_required
+def to_review():
+    """Changes to events of my structures (all of them for moderators) waiting for review."""
+    everything = has_role("admin") or has_role("moderateur")
+    mine = None if everything else sheets.referent_of(current_app, current_username())
+    pending = cal.to_review(cal.entries(events()), mine)
+    return render_template("agenda/review.html", pending=pending, everything=everything,
+                           when=atom.when_text, location=location)
+
+
+# ---------------------------------------------------------------- history
+
+
+@bp.route("/agenda/evenement/<name>/historique")
+@login_required
+def history(name: str):
+    """Every version of an event."""
+    entry = load_visible(name)
+    revisions = list(reversed(events().revisions(name)))
+    return render_template("agenda/history.html", entry=entry, revisions=revisions)
+
+
+@bp.route("/agenda/evenement/<name>/diff")
+@login_required
+def diff(name: str):
+    """What changed between two versions (?de=N&a=M, default: the last change)."""
+    entry = load_visible(name)
+    current = entry.revision.number
+    new_rev = request.args.get("a", type=int) or current
+    old_rev = request.args.get("de", type=int) or max(new_rev - 1, 1)
+    try:
+        old, new_ = events().load(name, old_rev), events().load(name, new_rev)
+    except NotFound:
+        abort(404)
+    return render_template("agenda/diff.html", entry=entry, old=old, new=new_,
+                           hunks=readable_diff(old.text, new_.text))
+
+
+@bp.route("/agenda/evenement/<name>/revenir", methods=["POST"])
+@login_required
+def revert(name: str):
+    """Make an old version current again (as a new version)."""
+    rev = request.form.get("rev", type=int)
+    try:
+        old = cal.load(events(), name, rev) if rev else None
+    except NotFound:
+        old = None
+    if old is None:
+        abort(400, description=_("Cette version n'existe pas."))
+    events().revert(name, old.revision.number, author=current_username())
+    flash(_("L'événement est revenu à la version %(n)d.", n=old.revision.number), "success")
+    return redirect(event_url(name))
+
+
+# ---------------------------------------------------------------- meeting minutes
+
+
+@bp.route("/agenda/evenement/<name>/compte-rendu", methods=["POST"])
+@login_required
+def minutes(name: str):
+    """Create the meeting-minutes page from the wiki template, linked both ways (one click)."""
+    try:
+        entry = cal.load(events(), name)
+    except NotFound:
+        abort(404)
+    pages = current_app.extensions["reperes"]["pages"]
+    event = entry.event
+    if event.minutes_page and pages.exists(event.minutes_page):
+        return redirect(markup.default_link_url(event.minutes_page))
+    day = event.start_dt.date()
+    occurrence = request.form.get("jour", "")
+    with contextlib.suppress(ValueError):
+        day = date.fromisoformat(occurrence) if occurrence else day
+    page_name = f"{MINUTES_PREFIX}/{day.isoformat()} {event.title[:100]}".strip()
+    if not pages.exists(page_name):
+        try:
+            template = pages.load(MINUTES_TEMPLATE).text
+        except NotFound:
+            template = "## Ordre du jour\n\n## Échanges\n\n## Décisions\n\n## Actions à mener\n"
+        body = template.replace("(date)", rec.format_day(day), 1)
+        link = url_for("agenda.show", name=name)
+        header = (f"*Compte rendu de l'événement [{event.title}]({link}) du "
+                  f"{rec.format_day(day, weekday=True)}.*\n\n")
+        pages.save(page_name, header + body, author=current_username(),
+                   comment=_("créée depuis l'agenda"), meta={"public": False, "event": name})
+    event.minutes_page = page_name
+    events().save(name, event.to_text(), author=current_username(),
+                  comment=_("compte rendu créé"), meta={**entry.revision.meta})
+    flash(_("Page de compte rendu créée : complétez-la."), "success")
+    return redirect(markup.default_link_url(page_name) + "?action=edit")
+
+
+# ---------------------------------------------------------------- helpers for other templates
+
+
+def upcoming_for(slug: str, limit: int = 5) -> list[cal.Item]:
+    """Next occurrences of a structure's events the visitor may see (for the sheet)."""
+    return cal.upcoming(visible_entries(), now(), limit=limit, structure=slug)
+
+
+def item_when(item: cal.Item) -> str:
+    """« jeudi 3 décembre 2026, 14 h – 17 h » for one occurrence."""
+    occ = item.occurrence
+    text = f"{rec.format_day(occ.start.date(), weekday=True)}, {rec.format_clock(occ.start)} – "
+    if occ.end.date() != occ.start.date():
+        text += f"{rec.format_day(occ.end.date(), weekday=True)}, "
+    return text + rec.format_clock(occ.end)
+
+
+def month_items(month: date | None = None, **filters) -> list[cal.Item]:
+    """Public occurrences of a month (for the printed guide), whoever prints it."""
+    first = (month or now().date()).replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return cal.items_between(public_entries(), first, last, **filters)
+
