@@ -1,0 +1,135 @@
+"""The audit log: who did what to what, and when (not page views).
+
+Usage, from any package (a view, a CLI command, a store listener)::
+
+    from admin import audit
+    audit.record(current_app, current_username(), "contribution.publish", "contrib-42",
+                 detail="publiée dans la galerie")
+
+- ``app_or_datadir``: the Flask app or the data folder (a path), so CLI tools and pure
+  modules can call it too;
+- ``actor``: the account name (or "cli", "system");
+- ``action``: a short dotted verb, ``<kind>.<verb>``: ``user.create``, ``user.disable``,
+  ``page.delete``, ``sheet.publish``, ``contribution.refuse``, ``person.purge``,
+  ``person.export``, ``backup.create``, ``backup.restore``, ``theme.change``...;
+- ``target``: what was acted on (an account, a page name, a pseudonym, a file);
+- ``detail``: one free line of context (never a password, never private text).
+
+Lines are JSON objects appended to ``DATA_DIR/audit/audit-YYYY-MM.log`` (one file per
+month, UTC, so old months can be archived or deleted by the administrator), each append
+made under an exclusive ``flock`` on the file and fsynced. ``record`` never raises: an
+audit line that cannot be written is logged as an error and ``False`` is returned, so the
+action itself (already done) is not reported as failed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+AUDIT_DIR = "audit"
+FILE_RE = re.compile(r"^audit-(\d{4})-(\d{2})\.log$")
+_MAX_FIELD = 300
+_MAX_DETAIL = 1000
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit log."""
+
+    time: float
+    actor: str
+    action: str
+    target: str
+    detail: str = ""
+
+
+def _data_dir(app_or_datadir) -> Path:
+    config = getattr(app_or_datadir, "config", None)
+    return Path(config["DATA_DIR"]) if config is not None else Path(app_or_datadir)
+
+
+def _clip(value, limit: int) -> str:
+    return " ".join(str(value or "").split())[:limit]
+
+
+def log_path(data_dir: Path | str, when: float | None = None) -> Path:
+    """The monthly file a line written at `when` (default now) goes to."""
+    moment = datetime.fromtimestamp(time.time() if when is None else when, UTC)
+    return Path(data_dir) / AUDIT_DIR / f"audit-{moment:%Y-%m}.log"
+
+
+def record(app_or_datadir, actor: str, action: str, target: str, detail: str = "") -> bool:
+    """Append one line to the audit log; True when written (never raises)."""
+    now = time.time()
+    entry = {
+        "time": round(now, 3),
+        "actor": _clip(actor, _MAX_FIELD),
+        "action": _clip(action, _MAX_FIELD),
+        "target": _clip(target, _MAX_FIELD),
+        "detail": _clip(detail, _MAX_DETAIL),
+    }
+    line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+    try:
+        path = log_path(_data_dir(app_or_datadir), now)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)  # also releases the lock
+    except OSError:
+        log.exception("could not write the audit line %r", entry)
+        return False
+    return True
+
+
+def parse_line(line: str) -> AuditEntry | None:
+    """An audit line as an entry, or None when it is damaged."""
+    try:
+        raw = json.loads(line)
+        return AuditEntry(float(raw["time"]), str(raw["actor"]), str(raw["action"]),
+                          str(raw["target"]), str(raw.get("detail", "")))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def log_files(data_dir: Path | str) -> list[Path]:
+    """The monthly audit files, newest first."""
+    folder = Path(data_dir) / AUDIT_DIR
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.iterdir() if FILE_RE.match(p.name)), reverse=True)
+
+
+def read(data_dir: Path | str, offset: int = 0, limit: int = 50) -> tuple[list[AuditEntry], bool]:
+    """Entries newest first, skipping `offset`; returns (entries, whether more remain)."""
+    out: list[AuditEntry] = []
+    skipped = 0
+    for path in log_files(data_dir):
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in reversed(lines):
+            entry = parse_line(line)
+            if entry is None:
+                continue
+            if skipped < offset:
+                skipped += 1
+                continue
+            if len(out) == limit:
+                return out, True
+            out.append(entry)
+    return out, False

@@ -1,0 +1,167 @@
+"""`flask --app app backup | restore | check` (the administrator's commands)."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from admin import audit
+from admin.backup import BackupError, backup_dir, create_backup, human_size, restore_archive
+from admin.check import KINDS, check, media_sets, repair
+from admin.erasures import MIRROR_NAME, erasers, journal_path, pending, read_journal, reapply
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@click.command("backup", help=(
+    "Sauvegarder le dossier des données dans DEST (par défaut BACKUP_DIR), même pendant que "
+    "le site tourne : archive .tar.gz avec manifeste (taille et SHA-256 de chaque fichier). / "
+    "Back up the data folder into DEST (default BACKUP_DIR), consistent while the site runs."))
+@click.argument("dest", required=False, type=click.Path(file_okay=False))
+@click.option("--keep", type=click.IntRange(min=1), default=None,
+              help="Ne garder que les N sauvegardes les plus récentes de DEST. / "
+                   "Keep only the N newest backups in DEST.")
+@with_appcontext
+def backup_command(dest, keep):
+    """Write a backup archive and print where and how big."""
+    app = current_app
+    dest = Path(dest) if dest else backup_dir(app.config)
+    try:
+        result = create_backup(app.config["DATA_DIR"], dest, version=app.config.get("VERSION", "?"),
+                               keep=keep)
+    except (BackupError, OSError) as exc:
+        raise click.ClickException(f"Sauvegarde impossible : {exc}") from exc
+    audit.record(app, _actor(), "backup.create", result.archive.name,
+                 detail=f"{human_size(result.size)}, {result.files} fichiers")
+    click.echo(f"Sauvegarde écrite : {result.archive}")
+    click.echo(f"Taille : {human_size(result.size)} ({result.size} octets), {result.files} fichiers, "
+               f"{result.documents} documents.")
+    for old in result.removed:
+        click.echo(f"Ancienne sauvegarde supprimée : {old.name}")
+
+
+def _restored_app(app, target: Path):
+    """An application on the restored folder, with the same settings as the current one."""
+    from app import create_app
+    from config import SETTINGS
+
+    config = {s.name: app.config[s.name] for s in SETTINGS
+              if s.name in app.config and s.name not in ("DATA_DIR", "SECRET_KEY", "DEMO")}
+    config.update(DATA_DIR=str(target), DEMO=False, TESTING=app.config.get("TESTING", False))
+    return create_app(config)
+
+
+def rebuild_index(app) -> str:
+    """Rebuild the search index of app when the search package is there; say what happened."""
+    index = app.extensions.get("reperes", {}).get("search_index")
+    if index is None or not hasattr(index, "rebuild"):
+        return "Index de recherche : pas de module de recherche, rien à reconstruire."
+    with app.app_context():
+        count = index.rebuild()
+    return f"Index de recherche reconstruit ({count} documents)."
+
+
+def _print_report(report) -> None:
+    click.echo(f"{report.documents} documents, {report.revisions} versions, {report.users} comptes, "
+               f"{report.media} médias examinés.")
+    for problem in report.problems:
+        hint = " (réparable avec --repair)" if problem.repairable else ""
+        click.echo(f"- [{problem.kind}] {problem.path} : {problem.message}{hint}")
+    if report.ok:
+        click.echo("Aucun problème trouvé.")
+    else:
+        kinds = sorted({p.kind for p in report.problems})
+        click.echo(f"{len(report.problems)} problème(s) : " + " ; ".join(KINDS[k] for k in kinds) + ".")
+
+
+@click.command("restore", help=(
+    "Restaurer l'archive ARCHIVE dans le dossier DATA_DIR : vérifie d'abord le manifeste, "
+    "refuse un dossier non vide sans --force, rejoue les effacements faits depuis, reconstruit "
+    "l'index puis lance check. / Restore ARCHIVE into DATA_DIR: verifies the manifest first, "
+    "refuses a non-empty folder without --force, re-applies later erasures, rebuilds the "
+    "index, then runs check."))
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.argument("data_dir", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True,
+              help="Accepter un dossier non vide (son contenu est mis de côté, pas effacé). / "
+                   "Accept a non-empty folder (its content is moved aside, not deleted).")
+@click.option("--journal", "journals", multiple=True, type=click.Path(dir_okay=False),
+              help="Journal d'effacements supplémentaire à rejouer (répétable). / "
+                   "Extra erasure journal to re-apply (repeatable).")
+@with_appcontext
+def restore_command(archive, data_dir, force, journals):
+    """Verify, unpack, re-apply erasures, rebuild the index and check."""
+    app = current_app._get_current_object()
+    target = Path(data_dir).resolve()
+    # Read the journals now: with --force the target's own journal is moved aside.
+    sources = [Path(j) for j in journals] + [
+        journal_path(app.config["DATA_DIR"]), journal_path(target),
+        Path(archive).resolve().parent / MIRROR_NAME, backup_dir(app.config) / MIRROR_NAME,
+    ]
+    known = [entry for path in dict.fromkeys(p.resolve() for p in sources)
+             for entry in read_journal(path)]
+    try:
+        result = restore_archive(archive, target, force=force)
+    except (BackupError, OSError) as exc:
+        raise click.ClickException(f"Restauration refusée : {exc}") from exc
+    click.echo(f"Archive vérifiée et restaurée dans {result.target} ({result.files} fichiers, "
+               f"sauvegarde du {result.created}, version {result.version}).")
+    if result.moved_aside:
+        click.echo(f"L'ancien contenu du dossier a été mis de côté dans {result.moved_aside}")
+    restored = _restored_app(app, target)
+    todo = pending(result.journal, known)
+    failed = False
+    if todo and not erasers(app):
+        click.echo(f"ATTENTION : {len(todo)} effacement(s) à rejouer, mais aucun module ne sait "
+                   "effacer. Relancez la restauration avec le module de médiation installé.", err=True)
+        failed = True
+    elif todo:
+        for line in reapply(restored, todo, erasers(app)):
+            click.echo(line)
+    click.echo(f"Effacements rejoués : {0 if failed else len(todo)}.")
+    click.echo(rebuild_index(restored))
+    audit.record(target, _actor(), "backup.restore", Path(archive).name,
+                 detail=f"sauvegarde du {result.created}, {len(todo)} effacement(s) rejoué(s)")
+    click.echo("Vérification du dossier restauré :")
+    report = check(target, media_sets(restored))
+    _print_report(report)
+    if failed or not report.ok:
+        raise SystemExit(1)
+
+
+@click.command("check", help=(
+    "Vérifier l'intégrité du dossier des données (versions, journaux, temporaires, comptes, "
+    "médias) ; --repair corrige ce qui est sans risque et dit ce qu'il a fait. / "
+    "Check the data folder's integrity; --repair fixes what is safe and says what it did."))
+@click.option("--repair", "do_repair", is_flag=True,
+              help="Corriger ce qui peut l'être sans risque. / Fix what is safe to fix.")
+@with_appcontext
+def check_command(do_repair):
+    """Print every problem; exit status 1 when some remain."""
+    app = current_app._get_current_object()
+    data_dir = Path(app.config["DATA_DIR"])
+    report = check(data_dir, media_sets(app))
+    _print_report(report)
+    if do_repair and report.problems:
+        done = repair(data_dir, report.problems)
+        for line in done:
+            click.echo(f"Réparé : {line}")
+        if done:
+            audit.record(app, _actor(), "data.repair", str(data_dir), detail=f"{len(done)} réparation(s)")
+        click.echo("Après réparation :")
+        report = check(data_dir, media_sets(app))
+        _print_report(report)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+COMMANDS = (backup_command, restore_command, check_command)
