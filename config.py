@@ -39,7 +39,7 @@ SETTINGS: list[Setting] = [
     Setting("DIRECTORY_STALE_DAYS", 183, "Âge (jours) à partir duquel une fiche est « à vérifier »."),
     Setting("DIRECTORY_THUMB_SIZE", 480, "Largeur maximale des vignettes de photos (pixels)."),
     Setting("SEARCH_PAGE_SIZE", 20, "Nombre de résultats par page de recherche."),
-    Setting("BACKUP_DIR", "backups", "Dossier par défaut des sauvegardes (relatif au dossier courant)."),
+    Setting("BACKUP_DIR", "backups", "Dossier par défaut des sauvegardes (relatif : à côté de DATA_DIR)."),
     Setting("DEMO", False, "Crée le dossier de démonstration au premier lancement s'il manque."),
 ]
 
