@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     import admin; admin.init_app(app)  # noqa: E702, I001
     import agenda; agenda.init_app(app)  # noqa: E702, I001
     import mediation; mediation.init_app(app)  # noqa: E702, I001
+    import directory; directory.init_app(app)  # noqa: E702, I001
     import search; search.init_app(app)  # noqa: E702, I001  (keep last)
 
     from web import demo

@@ -38,7 +38,13 @@ SETTINGS: list[Setting] = [
     Setting("DIRECTORY_SOURCE", "reperes-brest", "Valeur du champ source des exports data·inclusion."),
     Setting("DIRECTORY_STALE_DAYS", 183, "Âge (jours) à partir duquel une fiche est « à vérifier »."),
     Setting("DIRECTORY_THUMB_SIZE", 480, "Largeur maximale des vignettes de photos (pixels)."),
+    Setting("DIRECTORY_PHOTO_MB", 8, "Taille maximale d'une photo de fiche de l'annuaire (Mo)."),
+    Setting("MEDIATION_MAX_PHOTO_MB", 20, "Poids maximal d'une photo envoyée en atelier (Mo)."),
+    Setting("MEDIATION_MAX_AUDIO_MB", 20, "Poids maximal d'un enregistrement de voix (Mo)."),
+    Setting("MEDIATION_MAX_VIDEO_MB", 50, "Poids maximal d'une vidéo (Mo ; MAX_UPLOAD_MB plafonne tout envoi)."),
+    Setting("MEDIATION_PARTICIPANT_HOURS", 12, "Durée d'inactivité (heures) après laquelle le tour d'un participant s'arrête."),
     Setting("SEARCH_PAGE_SIZE", 20, "Nombre de résultats par page de recherche."),
+    Setting("AGENDA_NOW", "", "Date et heure fixes de l'agenda (démonstration, tests), ex. 2026-12-01T09:00 ; vide = maintenant."),
     Setting("BACKUP_DIR", "backups", "Dossier par défaut des sauvegardes (relatif : à côté de DATA_DIR)."),
     Setting("DEMO", False, "Crée le dossier de démonstration au premier lancement s'il manque."),
 ]

@@ -1,0 +1,26 @@
+"""The directory « Repères dans la cité »: structure sheets, public site, guide, open data."""
+
+from pathlib import Path
+
+
+def init_app(app):
+    """Create the sheets' store; register the blueprint, CLI, menu, search source, demo data."""
+    from flask_babel import lazy_gettext as _l
+
+    import search
+    from directory import cli, demo, views
+    from directory.indexing import extract
+    from web import add_menu
+    from web.demo import register_seeder
+    from wiki.store import DocumentStore
+
+    store = DocumentStore(Path(app.config["DATA_DIR"]) / "structures")
+    app.extensions.setdefault("reperes", {})["structures"] = store
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.directory_cli)
+    add_menu(app, "directory.index", _l("Annuaire"), order=10)
+    add_menu(app, "directory.follow", _l("Suivi de l'annuaire"), order=11, place="footer",
+             role="member")
+    search.register_source(app, "structures", store, extract)
+    register_seeder(app, demo.seed)
+    app.jinja_env.filters["dir_label"] = lambda key, labels: labels.get(key, key)
