@@ -29,6 +29,28 @@ def init_app(app):
                                  agenda_when=views.item_when, agenda_place=views.location)
     register_seeder(app, demo.seed)
     _register_search(app, store)
+    app.before_request(lambda: _follow_sheets(app, store))
+
+
+def _follow_sheets(app, store) -> None:
+    """When a sheet changes (published, back to draft...), re-index its events' visibility."""
+    reperes = app.extensions["reperes"]
+    sheets_store, index = reperes.get("structures"), reperes.get("search_index")
+    if sheets_store is None or index is None:
+        return
+    if any(getattr(f, "agenda_follows", False) for f in sheets_store.listeners):
+        return
+
+    def on_sheet_change(change) -> None:
+        from agenda import calendar as cal
+
+        slugs = {change.name, change.old_name} - {None}
+        for entry in cal.entries(store):
+            if entry.event.structure in slugs:
+                index.notify("events", entry.name)
+
+    on_sheet_change.agenda_follows = True
+    sheets_store.listeners.append(on_sheet_change)
 
 
 def _register_search(app, store) -> None:
