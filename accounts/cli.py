@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from accounts.auth import users
 from accounts.users import ROLES, UserError
+from admin import audit
 
 
 @click.group("user", help="Gérer les comptes des membres. / Manage member accounts.")
@@ -30,6 +32,7 @@ def add(name, roles, password_stdin, display_name):
         user, password = users().add(name, list(roles), password, display_name=display_name)
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
+    audit.record(current_app, "cli", "user.create", user.username, detail=", ".join(user.roles))
     click.echo(f"Compte « {user.username} » créé (rôles : {', '.join(user.roles)}).")
     if not password_stdin:
         click.echo(f"Mot de passe : {password}")
@@ -53,6 +56,7 @@ def disable(name):
         users().set_active(name, False)
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
+    audit.record(current_app, "cli", "user.disable", name)
     click.echo(f"Compte « {name} » désactivé.")
 
 
@@ -65,6 +69,7 @@ def enable(name):
         users().set_active(name, True)
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
+    audit.record(current_app, "cli", "user.enable", name)
     click.echo(f"Compte « {name} » réactivé.")
 
 
@@ -79,6 +84,7 @@ def reset_password(name, password_stdin):
         password = users().set_password(name, password)
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
+    audit.record(current_app, "cli", "user.reset-password", name)
     click.echo(f"Mot de passe de « {name} » changé.")
     if not password_stdin:
         click.echo(f"Mot de passe : {password}")

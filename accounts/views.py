@@ -15,8 +15,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from accounts.auth import login_required, role_required, safe_next, users
+from accounts.auth import current_username, login_required, role_required, safe_next, users
 from accounts.users import ROLE_LABELS, ROLES, UserError
+from admin import audit
 
 bp = Blueprint("accounts", __name__)
 
@@ -100,6 +101,8 @@ def admin_users():
         except UserError as exc:
             errors["username"] = str(exc)
         else:
+            audit.record(current_app, current_username(), "user.create", user.username,
+                         detail="rôles : " + ", ".join(user.roles))
             created = (user, password)
             form = {"username": "", "display_name": "", "roles": ["member"]}
     return (
@@ -118,15 +121,19 @@ def admin_user_action(username):
     try:
         if action == "reset":
             password = store.set_password(username)
+            audit.record(current_app, current_username(), "user.reset-password", username)
             flash(_("Nouveau mot de passe de %(u)s (à transmettre, il ne sera plus affiché) : %(p)s",
                     u=username, p=password), "success")
         elif action in ("disable", "enable"):
             if username == current_user.username and action == "disable":
                 raise UserError(_("Vous ne pouvez pas désactiver votre propre compte."))
             store.set_active(username, action == "enable")
+            audit.record(current_app, current_username(), f"user.{action}", username)
             flash(_("Compte %(u)s mis à jour.", u=username), "success")
         elif action == "roles":
-            store.set_roles(username, request.form.getlist("roles"))
+            user = store.set_roles(username, request.form.getlist("roles"))
+            audit.record(current_app, current_username(), "user.roles", username,
+                         detail=", ".join(user.roles))
             flash(_("Rôles de %(u)s mis à jour.", u=username), "success")
         else:
             flash(_("Action inconnue."), "error")
