@@ -23,6 +23,7 @@ from datetime import date
 from directory import hours as hours_mod
 from directory import reference as ref
 from directory.sheet import (
+    RESERVED_SLUGS,
     Phone,
     Service,
     Sheet,
@@ -372,11 +373,9 @@ def _hours(value: str, name: str, problems: list[str]):
 def parse_csv(text: str) -> tuple[list[tuple[int, Sheet, list[str]]], list[str]]:
     """CSV text -> [(first line number, sheet, problems)], file errors."""
     text = text.lstrip("\ufeff")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)  # spreadsheets in French often use ";"
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip() for h in reader.fieldnames or []]
     if not header:
         return [], ["Le fichier est vide ou n'a pas de ligne d'en-tête."]
@@ -546,6 +545,10 @@ def run_import(store: DocumentStore, parsed: tuple[list[tuple[int, Sheet, list[s
         report.lines.append(line)
         if not sheet.slug:
             line.messages.append("nom : il faut un nom fait d'au moins une lettre ou un chiffre")
+            continue
+        if sheet.slug in RESERVED_SLUGS or slugify(sheet.slug) != sheet.slug:
+            line.messages.append(f"identifiant : « {sheet.slug} » ne convient pas (mots en minuscules "
+                                 "sans accents reliés par des tirets, pas un mot réservé)")
             continue
         if sheet.slug in seen:
             line.messages.append("identifiant : cette structure apparaît deux fois dans le fichier")

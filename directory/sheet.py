@@ -27,6 +27,7 @@ MAX_PHONES = 6
 MAX_SERVICES = 30
 MAX_PHOTOS = 8
 FORMAT_VERSION = 1
+RESERVED_SLUGS = frozenset({"guide", "suivi", "nouvelle", "export", "import", "carte", "static"})
 
 # Metropolitan France and Corsica, then the overseas departments (south, west, north, east).
 FRANCE_BOXES = (
@@ -442,6 +443,8 @@ def new_slug(store: DocumentStore, name: str) -> str:
     slug = slugify(name)
     if not slug:
         raise SheetError({"name": "Le nom doit contenir au moins une lettre ou un chiffre."})
+    if slug in RESERVED_SLUGS:
+        raise SheetError({"name": f"« {slug} » est un mot réservé de l'annuaire : précisez le nom."})
     if store.current_number(slug) is not None:
         raise SheetError({"name": f"Une fiche a déjà l'adresse /annuaire/{slug} : précisez le nom "
                                   "(par exemple avec le quartier), ou modifiez la fiche existante."})
