@@ -30,11 +30,6 @@ class Entry:
     event: Event
     revision: Revision
 
-    @property
-    def pending_review(self) -> bool:
-        """Whether a change waits for a référent of the structure."""
-        return bool(self.revision.meta.get("review_pending"))
-
 
 @dataclass(frozen=True)
 class Item:
@@ -149,14 +144,44 @@ def count_by_kind_and_month(all_entries: Iterable[Entry], first: date | None = N
     return dict(sorted(out.items()))
 
 
-def to_review(all_entries: Iterable[Entry], structures: set[str] | None) -> list[Entry]:
-    """Events with a change waiting for review, limited to some structures (None = all)."""
-    return [
-        e for e in all_entries
-        if e.pending_review and (structures is None or e.event.structure in structures)
-    ]
+def pending(store: DocumentStore, entry: Entry, referents: tuple[str, ...]) -> list[Revision]:
+    """Changes to a structure's event made by non-référents since the last review.
+
+    The directory's mechanism, reused as is: meta "reviewed" holds the first revision
+    not yet looked at; a référent's own save or « J'ai vérifié » moves it on.
+    """
+    if not entry.event.structure:
+        return []
+    from directory.sheet import pending_review
+
+    return pending_review(store, entry.name, referents)
+
+
+def reviewed_mark(previous: Revision | None, structure: str, author: str,
+                  referents: tuple[str, ...]) -> int:
+    """The "reviewed" meta of a new save (same rule as the directory's sheets)."""
+    number = previous.number if previous else 0
+    if not structure or author in referents:
+        return number + 1
+    return int(previous.meta.get("reviewed", 0) or 0) if previous else 0
+
+
+def to_review(store: DocumentStore, all_entries: Iterable[Entry],
+              referents: Callable[[str], tuple[str, ...]],
+              structures: set[str] | None) -> list[tuple[Entry, list[Revision]]]:
+    """Events with changes waiting for review, limited to some structures (None = all)."""
+    out = []
+    for entry in all_entries:
+        if not entry.event.structure:
+            continue
+        if structures is not None and entry.event.structure not in structures:
+            continue
+        changes = pending(store, entry, referents(entry.event.structure))
+        if changes:
+            out.append((entry, changes))
+    return out
 
 
 __all__ = ["CANCELLED", "DRAFT", "PUBLISHED", "Entry", "Item", "count_by_kind_and_month",
            "entries", "is_public", "items_between", "load", "matches", "months_with_events",
-           "to_review", "upcoming", "visible"]
+           "pending", "reviewed_mark", "to_review", "upcoming", "visible"]

@@ -68,4 +68,4 @@ def seed(app) -> None:
         event, _notices = validate(_Form(values), today=today)
         name = new_name(event, lambda n: store.current_number(n) is not None)
         store.save(name, event.to_text(), author="demo", comment="événement de démonstration",
-                   meta={**event.meta(), "review_pending": False})
+                   meta={**event.meta(), "reviewed": 2})

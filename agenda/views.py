@@ -29,7 +29,6 @@ from agenda.event import (
     PRICES,
     REPEAT_LABELS,
     STATUSES,
-    Event,
     EventError,
     form_values,
     new_name,
@@ -181,6 +180,7 @@ def show(name: str):
     """One event."""
     rev = request.args.get("rev", type=int)
     entry = load_visible(name, rev)
+    pending = cal.pending(events(), entry, _referents(entry.event.structure)) if is_member() else []
     html = markup.render(entry.event.description).html if entry.event.description else ""
     upcoming = entry.event.occurrences((now(), now() + timedelta(days=400)))[:12]
     return render_template(
@@ -189,7 +189,7 @@ def show(name: str):
         upcoming=upcoming, fmt=rec, kinds=KINDS, prices=PRICES, statuses=STATUSES,
         public=cal.is_public(entry.event, sheet_status()), when=atom.when_text(entry),
         needs=choices()["besoins"], publics=choices()["publics"],
-        can_review=entry.pending_review and _can_review(entry.event.structure),
+        pending=pending, can_review=bool(pending) and _can_review(entry.event.structure),
         minutes_url=markup.default_link_url(entry.event.minutes_page) if entry.event.minutes_page else "",
     )
 
@@ -336,7 +336,8 @@ def _save(current: cal.Entry | None):
     if name is None:
         name = new_name(event, lambda n: store.current_number(n) is not None)
     author = current_username()
-    meta = {**event.meta(), "review_pending": _needs_review(event, author)}
+    meta = {**event.meta(), "reviewed": cal.reviewed_mark(
+        current.revision if current else None, event.structure, author, _referents(event.structure))}
     try:
         store.save(name, event.to_text(), author=author, meta=meta,
                    comment=form.get("comment", "")[:300].strip() or ("création" if current is None else ""),
@@ -362,12 +363,9 @@ def _drop_picture(picture_id: str) -> None:
                 file.unlink()
 
 
-def _needs_review(event: Event, author: str) -> bool:
-    """A change to a structure's event by someone who is not its référent waits for review."""
-    if not event.structure:
-        return False
-    found = sheets.info(current_app, event.structure)
-    return found is None or author not in found.referents
+def _referents(structure: str) -> tuple[str, ...]:
+    found = sheets.info(current_app, structure)
+    return found.referents if found else ()
 
 
 def _can_review(structure: str) -> bool:
@@ -387,9 +385,10 @@ def reviewed(name: str):
         abort(404)
     if not _can_review(entry.event.structure):
         abort(403, description=_("Seuls les référents de la structure peuvent vérifier ce changement."))
-    events().save(name, entry.revision.text, author=current_username(),
-                  comment=_("changement vérifié"), meta={**entry.revision.meta, "review_pending": False})
-    flash(_("Changement marqué comme vérifié."), "success")
+    from directory.sheet import mark_reviewed
+
+    mark_reviewed(events(), name, author=current_username())
+    flash(_("Modifications marquées comme vérifiées."), "success")
     back = url_for("agenda.to_review") if request.form.get("back") == "liste" else event_url(name)
     return redirect(back)
 
@@ -400,8 +399,8 @@ def to_review():
     """Changes to events of my structures (all of them for moderators) waiting for review."""
     everything = has_role("admin") or has_role("moderateur")
     mine = None if everything else sheets.referent_of(current_app, current_username())
-    pending = cal.to_review(cal.entries(events()), mine)
-    return render_template("agenda/review.html", pending=pending, everything=everything,
+    pending = cal.to_review(events(), cal.entries(events()), _referents, mine)
+    return render_template("agenda/review.html", agenda_pending=pending, everything=everything,
                            when=atom.when_text, location=location)
 
 
@@ -495,6 +494,14 @@ def upcoming_for(slug: str, limit: int = 5) -> list[cal.Item]:
     return cal.upcoming(visible_entries(), now(), limit=limit, structure=slug)
 
 
+def my_reviews() -> list[tuple[cal.Entry, list]]:
+    """Events of the structures I am référent of, changed by others (for the follow-up page)."""
+    if not is_member():
+        return []
+    mine = sheets.referent_of(current_app, current_username())
+    return cal.to_review(events(), cal.entries(events()), _referents, mine) if mine else []
+
+
 def item_when(item: cal.Item) -> str:
     """« jeudi 3 décembre 2026, 14 h – 17 h » for one occurrence."""
     occ = item.occurrence
@@ -505,8 +512,14 @@ def item_when(item: cal.Item) -> str:
 
 
 def month_items(month: date | None = None, **filters) -> list[cal.Item]:
-    """Public occurrences of a month (for the printed guide), whoever prints it."""
+    """Public occurrences of a month (for the printed guide), whoever prints it.
+
+    Without explicit filters, the request's besoin / public / gratuit apply (the guide
+    takes the directory's parameters).
+    """
+    if not filters:
+        filters, _allowed = _filters(request.args)
+        filters = {k: v for k, v in filters.items() if k in ("besoin", "public", "gratuit")}
     first = (month or now().date()).replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     return cal.items_between(public_entries(), first, last, **filters)
-

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from agenda import calendar as cal
 from agenda import count_events
 from agenda.event import Event
-from wiki.store import DocumentStore
+from directory.sheet import Sheet, to_json
 
 NOW = "2026-11-26T09:00"   # a Thursday
 
@@ -21,17 +21,15 @@ NOW = "2026-11-26T09:00"   # a Thursday
 def app(app):
     """The shared app with a fixed 'now' and a few structure sheets."""
     app.config["AGENDA_NOW"] = NOW
-    reperes = app.extensions["reperes"]
-    sheets = reperes.setdefault("structures", DocumentStore(app.config["DATA_DIR"] + "/structures"))
+    sheets = app.extensions["reperes"]["structures"]
     for slug, name, status, referents in [
         ("agheb-le-phare", "Agheb / Le Phare", "publiee", ["bob"]),
         ("centre-social-de-kerangoff", "Centre social de Kérangoff", "publiee", []),
         ("fiche-brouillon", "Fiche en brouillon", "brouillon", []),
     ]:
-        sheets.save(slug, json.dumps({"slug": slug, "name": name, "status": status,
-                                      "address": "2 rue de Brest", "postcode": "29200",
-                                      "town": "Brest", "referents": referents}),
-                    author="test")
+        sheet = Sheet(slug=slug, name=name, status=status, address="2 rue de Brest",
+                      postcode="29200", town="Brest", referents=tuple(referents))
+        sheets.save(slug, to_json(sheet), author="test", meta={"status": status, "name": name})
     return app
 
 
@@ -41,7 +39,7 @@ def put(app, name, **fields) -> None:
               "place": "structure", "structure": "agheb-le-phare", "status": "publie", **fields}
     event = Event(**values)
     app.extensions["reperes"]["events"].save(name, event.to_text(), author="test",
-                                              meta={**event.meta(), "review_pending": False})
+                                              meta={**event.meta(), "reviewed": 2})
 
 
 @pytest.fixture
@@ -291,18 +289,19 @@ def test_change_by_a_non_referent_waits_for_the_referent(app, client, auth, mixe
     token = auth.token("/agenda/nouveau")
     response = client.post("/agenda/nouveau", data={**form(auth), "csrf_token": token})
     name = response.headers["Location"].rsplit("/", 1)[1]
-    assert cal.load(app.extensions["reperes"]["events"], name).pending_review
+    store = app.extensions["reperes"]["events"]
+    assert cal.pending(store, cal.load(store, name), ("bob",))
     assert client.post(f"/agenda/evenement/{name}/verifie",
                        data={"csrf_token": token}).status_code == 403
     auth.logout()
     auth.login("bob")  # référent of agheb-le-phare
     html = client.get("/agenda/a-verifier").get_data(as_text=True)
     assert "Portes ouvertes" in html
-    assert "Marquer comme vérifié" in html
+    assert "ai vérifié" in html
     response = client.post(f"/agenda/evenement/{name}/verifie",
                            data={"csrf_token": auth.token("/agenda/a-verifier"), "back": "liste"})
     assert response.status_code == 302
-    assert not cal.load(app.extensions["reperes"]["events"], name).pending_review
+    assert not cal.pending(store, cal.load(store, name), ("bob",))
     assert "Rien à vérifier" in client.get("/agenda/a-verifier").get_data(as_text=True)
 
 
@@ -357,3 +356,18 @@ def test_count_events_by_kind_and_month(app, mixed):
     assert count_events(app, include_internal=False)["2026-11"]["reunion-reseau"] == 0
     # Cancelled and draft events are not counted.
     assert sum(counts["2026-11"].values()) == 4 + 1 + 1 + 1  # ateliers, réunion, portes ouvertes, fiche brouillon
+
+
+def test_sheet_page_guide_and_follow_up_show_the_agenda(client, auth, mixed):
+    sheet = client.get("/annuaire/agheb-le-phare").get_data(as_text=True)
+    assert "Prochains rendez-vous" in sheet
+    assert "Portes ouvertes du Phare" in sheet
+    assert "/annuaire/agheb-le-phare/agenda.ics" in sheet
+    guide = client.get("/annuaire/guide").get_data(as_text=True)
+    assert "Rendez-vous du mois" in guide
+    assert "Portes ouvertes du Phare" in guide
+    assert all(title not in guide for title in SECRET)
+    assert "Portes ouvertes du Phare" not in client.get("/annuaire/guide?besoin=manger").get_data(
+        as_text=True)
+    auth.login("bob")
+    assert "Événements modifiés à vérifier" in client.get("/annuaire/suivi").get_data(as_text=True)
