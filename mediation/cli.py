@@ -1,0 +1,75 @@
+"""`flask --app app stats [--csv]`, `purge-person PSEUDONYM`, `export-person PSEUDONYM FILE`."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+def figures() -> dict:
+    """The evaluation figures of the current app."""
+    from mediation import places
+    from mediation.stats import compute
+
+    ext = current_app.extensions["reperes"]
+    names = {p.slug: p.name for p in places.all_places()}
+    return compute(ext["mediation"], ext.get("pages"), ext.get("structures"), names)
+
+
+@click.command("stats", help="Chiffres d'évaluation (pages, fiches, contributions, avis). / Evaluation figures.")
+@click.option("--csv", "as_csv", is_flag=True, help="Sortie CSV. / CSV output.")
+@with_appcontext
+def stats_command(as_csv):
+    """Print the evaluation figures."""
+    from mediation.stats import to_csv, to_text
+
+    data = figures()
+    if as_csv:
+        click.echo(to_csv(data, current_app.extensions["reperes"]["mediation"].all_feedback()), nl=False)
+    else:
+        click.echo(to_text(data), nl=False)
+
+
+def _find(pseudonym: str):
+    store = current_app.extensions["reperes"]["mediation"]
+    person = store.find_participant(pseudonym) or store.participant(pseudonym)
+    if person is None:
+        raise click.ClickException(f"Aucun pseudonyme « {pseudonym} ».")
+    return store, person
+
+
+@click.command("purge-person", help="Effacer une personne accueillie et toutes ses contributions. / Erase a participant.")
+@click.argument("pseudonym")
+@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation. / Do not ask.")
+@with_appcontext
+def purge_person(pseudonym, yes):
+    """Erase a participant entirely and journal the erasure."""
+    from mediation.privacy import erase_participant
+
+    store, person = _find(pseudonym)
+    count = len(store.by_participant(person.id))
+    if not yes:
+        click.confirm(f"Effacer « {person.pseudonym} » et ses {count} contribution(s) pour toujours ?",
+                      abort=True)
+    report = erase_participant(current_app, person.id, actor="cli")
+    click.echo(f"« {person.pseudonym} » effacé : {len(report['contributions'])} contribution(s), "
+               f"{len(report['media'])} média(s). Effacement inscrit au journal.")
+
+
+@click.command("export-person", help="Exporter en zip tout ce qui est lié à un pseudonyme. / Export a participant's data.")
+@click.argument("pseudonym")
+@click.argument("dest", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def export_person(pseudonym, dest):
+    """Write a zip of everything linked to a pseudonym."""
+    from admin import audit
+
+    store, person = _find(pseudonym)
+    with open(dest, "wb") as fh:
+        fh.write(store.export_participant(person.id))
+    audit.record(current_app, "cli", "person.export", person.id)
+    click.echo(f"Export écrit dans {dest}.")
+
+
+COMMANDS = (stats_command, purge_person, export_person)

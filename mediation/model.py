@@ -1,0 +1,278 @@
+"""Contributions, workshops and participants as plain data (no Flask, no files).
+
+A contribution is one JSON document in its own versioned store; its status follows
+SPIP-like steps: brouillon -> propose -> publie / refuse / retire.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import asdict, dataclass, field, fields
+
+KINDS = ("photo", "voix", "video", "texte", "avis")
+KIND_LABELS = {
+    "photo": "Photo",
+    "voix": "Voix",
+    "video": "Vidéo",
+    "texte": "Texte",
+    "avis": "Avis",
+}
+STATUSES = ("brouillon", "propose", "publie", "refuse", "retire")
+STATUS_LABELS = {
+    "brouillon": "brouillon",
+    "propose": "proposé",
+    "publie": "publié",
+    "refuse": "refusé",
+    "retire": "retiré",
+}
+TRANSITIONS = {
+    "brouillon": {"propose", "retire"},
+    "propose": {"publie", "refuse", "brouillon", "retire"},
+    "publie": {"retire"},
+    "refuse": {"brouillon", "retire"},
+    "retire": set(),
+}
+SCOPES = ("reseau", "public")
+LINKS = ("structure", "activite", "parcours", "aucun")
+RATINGS = {3: "content", 2: "moyen", 1: "pas content"}
+# The steps a participant goes through, one screen each, by kind.
+STEPS = {
+    "photo": ("media", "texte", "lieu", "accord", "envoi"),
+    "voix": ("media", "lieu", "accord", "envoi"),
+    "video": ("media", "texte", "lieu", "accord", "envoi"),
+    "texte": ("texte", "lieu", "accord", "envoi"),
+    "avis": ("lieu", "parole", "note", "accord", "envoi"),
+}
+MAX_TEXT = 5000
+PSEUDONYM_RE = re.compile(r"^[\w][\w .'’-]{0,38}[\w.]?$")
+
+
+class ModelError(ValueError):
+    """A value cannot be accepted; the message is plain French."""
+
+
+def new_id(prefix: str) -> str:
+    """A random id that says nothing about the person ("c-3f9a0b1c2d4e")."""
+    import secrets
+
+    return f"{prefix}-{secrets.token_hex(6)}"
+
+
+def check_pseudonym(raw: str) -> str:
+    """A pseudonym of 1 to 40 letters, digits, spaces, dots, dashes or apostrophes."""
+    pseudonym = " ".join((raw or "").split())
+    if not pseudonym:
+        raise ModelError("Écrivez un pseudonyme.")
+    if len(pseudonym) > 40:
+        raise ModelError("Le pseudonyme est trop long : 40 lettres au plus.")
+    if "@" in pseudonym or not PSEUDONYM_RE.match(pseudonym):
+        raise ModelError("Le pseudonyme peut avoir des lettres, des chiffres, des espaces et des tirets.")
+    return pseudonym
+
+
+def clean_text(raw: str, limit: int = MAX_TEXT) -> str:
+    """Text as typed, with Windows line ends fixed and a length cap."""
+    text = (raw or "").replace("\r\n", "\n").strip()
+    if len(text) > limit:
+        raise ModelError(f"Le texte est trop long : {limit} caractères au plus.")
+    return text
+
+
+@dataclass
+class Consent:
+    """Who agreed, with which mediator, when, to what scope; image rights for photos of people."""
+
+    given: bool = False
+    scope: str = ""                  # reseau | public
+    people: bool | None = None       # photo shows people
+    image_rights: bool = False       # they agreed to be shown
+    mediator: str = ""
+    date: float = 0.0
+    withdrawn: float = 0.0
+
+
+@dataclass
+class Contribution:
+    """One photo, voice, video, text or opinion of a participant."""
+
+    id: str
+    kind: str
+    participant: str                 # participant id (never the pseudonym)
+    workshop: str = ""
+    mediator: str = ""
+    created: float = field(default_factory=time.time)
+    text: str = ""
+    rating: int | None = None
+    link: str = "aucun"              # structure | activite | parcours | aucun
+    structure: str = ""              # structure slug
+    activity: str = ""
+    media: dict | None = None
+    alt: str = ""
+    transcript: str = ""
+    consent: Consent = field(default_factory=Consent)
+    status: str = "brouillon"
+    reason: str = ""                 # refusal or withdrawal reason, for the mediator
+    published: float = 0.0
+    proposed: float = 0.0
+    done: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        """Readable JSON (sorted keys, one field a line) so revisions diff well."""
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Contribution:
+        """Parse a stored revision (unknown keys are ignored)."""
+        raw = json.loads(text)
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in raw.items() if k in known}
+        data["consent"] = Consent(**{k: v for k, v in (raw.get("consent") or {}).items()
+                                     if k in {f.name for f in fields(Consent)}})
+        return cls(**data)
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The participant's screens for this kind."""
+        return STEPS[self.kind]
+
+    def next_step(self, after: str | None = None) -> str:
+        """The step after `after`, or the first step not done yet."""
+        steps = self.steps
+        if after in steps and steps.index(after) + 1 < len(steps):
+            return steps[steps.index(after) + 1]
+        for step in steps:
+            if step not in self.done:
+                return step
+        return "envoi"
+
+    def previous_step(self, step: str) -> str | None:
+        """The step before, for the « Retour » link."""
+        steps = self.steps
+        return steps[steps.index(step) - 1] if step in steps and steps.index(step) > 0 else None
+
+    @property
+    def media_category(self) -> str:
+        """image, audio, video or "" without media."""
+        return (self.media or {}).get("category", "")
+
+    @property
+    def is_public(self) -> bool:
+        """Readable by anonymous visitors: published, with a public consent."""
+        return self.status == "publie" and self.consent.given and self.consent.scope == "public" \
+            and not self.consent.withdrawn
+
+    @property
+    def is_visible_to_members(self) -> bool:
+        """Readable by members: published (network or public scope)."""
+        return self.status == "publie" and self.consent.given and not self.consent.withdrawn
+
+    def title(self) -> str:
+        """A short title for lists, feeds and search."""
+        label = KIND_LABELS[self.kind]
+        words = " ".join(self.text.split())
+        if words:
+            return f"{label} : {words[:60]}{'…' if len(words) > 60 else ''}"
+        return label
+
+    def missing_for_submission(self) -> list[str]:
+        """What the participant still has to give before sending."""
+        problems = []
+        if self.kind in ("photo", "voix", "video") and not self.media:
+            problems.append("media")
+        if self.kind == "texte" and not self.text:
+            problems.append("texte")
+        if self.kind == "avis" and not (self.text or self.media):
+            problems.append("parole")
+        if self.link in ("structure", "activite") and not self.structure:
+            problems.append("lieu")
+        if not self.consent.given or self.consent.scope not in SCOPES:
+            problems.append("accord")
+        return problems
+
+    def publication_problems(self) -> dict[str, str]:
+        """Why this cannot be published yet: field -> French message (empty when ready)."""
+        problems = {}
+        if not self.consent.given or self.consent.scope not in SCOPES or self.consent.withdrawn:
+            problems["consent"] = "Le consentement de la personne n'est pas enregistré."
+        if self.kind == "photo" and self.consent.people and not self.consent.image_rights:
+            problems["consent"] = ("Des personnes sont sur la photo et leur accord (droit à l'image) "
+                                   "n'est pas confirmé.")
+        public = self.consent.scope == "public"
+        if public and self.media_category == "image" and not self.alt.strip():
+            problems["alt"] = "Décrivez la photo en quelques mots (texte de remplacement) avant de la publier."
+        if public and self.media_category in ("audio", "video") and not self.transcript.strip():
+            problems["transcript"] = "Écrivez la transcription de l'enregistrement avant de le publier."
+        if not (self.text or self.media):
+            problems["text"] = "La contribution est vide."
+        return problems
+
+    def move_to(self, status: str, reason: str = "") -> None:
+        """Change status along the allowed transitions (ModelError otherwise)."""
+        if status not in TRANSITIONS.get(self.status, set()):
+            raise ModelError(
+                f"Impossible de passer de « {STATUS_LABELS[self.status]} » à « {STATUS_LABELS.get(status, status)} »."
+            )
+        if status == "publie":
+            problems = self.publication_problems()
+            if problems:
+                raise ModelError(" ".join(problems.values()))
+            self.published = time.time()
+        if status == "refuse" and not reason.strip():
+            raise ModelError("Écrivez la raison du refus : la personne qui anime l'atelier la verra.")
+        if status == "propose":
+            missing = self.missing_for_submission()
+            if missing:
+                raise ModelError("Il manque encore quelque chose avant d'envoyer.")
+            self.proposed = time.time()
+        if status == "retire":
+            self.consent.withdrawn = time.time()
+        self.reason = reason.strip()[:1000] if status in ("refuse", "retire") else ""
+        self.status = status
+
+
+@dataclass
+class Workshop:
+    """A workshop a mediator runs about a place; participants join it by pseudonym."""
+
+    id: str
+    title: str
+    mediator: str
+    place: str = ""            # structure slug, or ""
+    place_label: str = ""      # free text when the place has no sheet
+    opened: float = field(default_factory=time.time)
+    closed: float = 0.0
+    participants: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Workshop:
+        raw = json.loads(text)
+        return cls(**{k: v for k, v in raw.items() if k in {f.name for f in fields(cls)}})
+
+    @property
+    def is_open(self) -> bool:
+        """Whether participants may still contribute in it."""
+        return not self.closed
+
+
+@dataclass
+class Participant:
+    """A person without an account, known only by a pseudonym."""
+
+    id: str
+    pseudonym: str
+    created: float = field(default_factory=time.time)
+    created_by: str = ""
+    workshops: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Participant:
+        raw = json.loads(text)
+        return cls(**{k: v for k, v in raw.items() if k in {f.name for f in fields(cls)}})
