@@ -18,7 +18,6 @@ import search
 from directory import sheet as sheet_mod
 from media.images import has_metadata
 from tests.conftest import AuthActions, csrf_token
-from wiki.store import DocumentStore
 
 # ---------------------------------------------------------------- files made in the test
 
@@ -61,9 +60,7 @@ def med(app):
     users.add("modo", ["moderateur"], "modo-password")
     users.add("both", ["mediateur", "moderateur"], "both-password")
     reperes = app.extensions["reperes"]
-    structures = reperes.get("structures")
-    if structures is None:  # until the directory registers its store
-        structures = reperes["structures"] = DocumentStore(Path(app.config["DATA_DIR"]) / "structures")
+    structures = reperes["structures"]
     for name, status in (("Le Phare", "publiee"), ("Brouillon de fiche", "brouillon")):
         sheet_mod.save(structures, sheet_mod.Sheet(slug="", name=name, status=status,
                                                    services=(sheet_mod.Service("Douches"),)),
@@ -208,6 +205,9 @@ def test_whole_photo_workflow_publish_then_withdraw(scene, tmp_path):
     assert feed.mimetype == "application/atom+xml"
     assert f"/galerie/{cid}" in feed.get_data(as_text=True)
     assert cid in search.search_ids(app, "contributions", "cour soleil", member=False)
+    sheet = anonymous.get("/annuaire/le-phare").get_data(as_text=True)
+    assert "La parole des personnes accueillies" in sheet
+    assert f"/galerie/{cid}" in sheet
 
     # withdrawal at the person's request: gone from gallery, media, feed and search at once
     response = mediator.post(f"/atelier/c/{cid}/retirer", {"reason": ""}, f"/atelier/c/{cid}")
@@ -219,6 +219,7 @@ def test_whole_photo_workflow_publish_then_withdraw(scene, tmp_path):
     assert f"/galerie/{cid}" not in anonymous.get("/galerie/flux.atom").get_data(as_text=True)
     assert cid not in search.search_ids(app, "contributions", "cour soleil", member=False)
     assert cid not in search.search_ids(app, "contributions", "cour soleil", member=True)
+    assert f"/galerie/{cid}" not in anonymous.get("/annuaire/le-phare").get_data(as_text=True)
 
 
 def test_refusal_reason_is_shown_to_the_mediator(scene):
