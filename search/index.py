@@ -175,6 +175,7 @@ class SearchIndex:
         self._thread_pid = 0
         self._wake = threading.Event()
         self._rebuilding = threading.Event()
+        self._rebuild_thread: threading.Thread | None = None
         self._synonyms: tuple[float, dict] = (-1.0, {})
         self._caches: dict = {}
 
@@ -447,7 +448,14 @@ class SearchIndex:
             finally:
                 self._rebuilding.clear()
 
-        threading.Thread(target=run, name="search-rebuild", daemon=True).start()
+        self._rebuild_thread = threading.Thread(target=run, name="search-rebuild", daemon=True)
+        self._rebuild_thread.start()
+
+    def wait_for_rebuild(self, timeout: float | None = None) -> None:
+        """Wait until this process's background rebuild (if any) has finished."""
+        thread = self._rebuild_thread
+        if thread is not None:
+            thread.join(timeout)
 
     def check_at_start(self) -> bool:
         """Detect a missing or corrupt index; rebuild it (in the background unless sync)."""
