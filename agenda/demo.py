@@ -19,7 +19,7 @@ def _next(today: date, weekday: int, weeks: int = 0) -> date:
 def examples(today: date) -> list[dict]:
     """Form values of the demo events."""
     open_day = _next(today, 3, 1)  # Thursday of next week
-    workshop = _next(today, 1)     # next Tuesday, every week
+    workshop = _next(today, 1, -4)  # every Tuesday, from four weeks ago (so this week has one)
     meeting = _next(today, 0, 1)   # Monday of next week, then monthly
     past = _next(today, 3, -3)
     return [
@@ -33,7 +33,7 @@ def examples(today: date) -> list[dict]:
         {"title": "Atelier cuisine du mardi (exemple — à vérifier)", "kind": "atelier",
          "structure": SOCIAL_CENTRE, "place": "structure", "repeat": rec.WEEKLY,
          "start_date": workshop.isoformat(), "start_time": "14:00", "end_time": "16:30",
-         "until": (workshop + timedelta(days=7 * 20)).isoformat(),
+         "until": (workshop + timedelta(days=7 * 26)).isoformat(),
          "description": "On cuisine ensemble avec les produits de saison, puis on partage le repas.",
          "besoins": ["manger", "s-occuper"], "publics": ["tous-publics"], "price": "participation",
          "price_details": "1 € par séance", "registration": "1",
@@ -60,9 +60,11 @@ class _Form(dict):
 
 def seed(app) -> None:
     """Save the example events (once, when the demo folder is created)."""
+    from agenda import _follow_sheets
     from agenda.event import new_name
 
     store = app.extensions["reperes"]["events"]
+    _follow_sheets(app, store)  # the directory's demo sheets come next: re-index on publication
     today = date.today()
     for values in examples(today):
         event, _notices = validate(_Form(values), today=today)

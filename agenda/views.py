@@ -511,15 +511,24 @@ def item_when(item: cal.Item) -> str:
     return text + rec.format_clock(occ.end)
 
 
-def month_items(month: date | None = None, **filters) -> list[cal.Item]:
-    """Public occurrences of a month (for the printed guide), whoever prints it.
+def month_items(first: date | None = None, **filters) -> list[cal.Item]:
+    """Public occurrences of the coming month (for the printed guide), whoever prints it.
 
-    Without explicit filters, the request's besoin / public / gratuit apply (the guide
-    takes the directory's parameters).
+    From first (default today) to the same day next month, minus one. Without explicit
+    filters, the request's besoin / public / gratuit apply (the guide takes the
+    directory's parameters).
     """
     if not filters:
         filters, _allowed = _filters(request.args)
         filters = {k: v for k, v in filters.items() if k in ("besoin", "public", "gratuit")}
-    first = (month or now().date()).replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return cal.items_between(public_entries(), first, last, **filters)
+    first = first or now().date()
+    return cal.items_between(public_entries(), first, month_end(first), **filters)
+
+
+def month_end(first: date) -> date:
+    """The day before the same day next month (28 February for 29 January...)."""
+    year, month = (first.year + 1, 1) if first.month == 12 else (first.year, first.month + 1)
+    for day in (first.day, 30, 29, 28):
+        with contextlib.suppress(ValueError):
+            return date(year, month, day) - timedelta(days=1 if day == first.day else 0)
+    return first + timedelta(days=30)

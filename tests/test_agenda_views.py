@@ -364,7 +364,7 @@ def test_sheet_page_guide_and_follow_up_show_the_agenda(client, auth, mixed):
     assert "Portes ouvertes du Phare" in sheet
     assert "/annuaire/agheb-le-phare/agenda.ics" in sheet
     guide = client.get("/annuaire/guide").get_data(as_text=True)
-    assert "Rendez-vous du mois" in guide
+    assert "Rendez-vous du mois à venir" in guide
     assert "Portes ouvertes du Phare" in guide
     assert all(title not in guide for title in SECRET)
     assert "Portes ouvertes du Phare" not in client.get("/annuaire/guide?besoin=manger").get_data(
