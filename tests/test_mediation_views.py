@@ -52,20 +52,24 @@ def webm_voice(tmp_path: Path, seconds: float = 1.0) -> bytes:
 # ---------------------------------------------------------------- fixtures
 
 
-@pytest.fixture
-def med(app):
-    """The app with a mediator, a moderator, a two-rights account and a published sheet."""
+def setup_mediation(app):
+    """Add a mediator, a moderator, a two-rights account and two sheets (one published)."""
     users = app.extensions["reperes"]["users"]
     users.add("medi", ["mediateur"], "medi-password")
     users.add("modo", ["moderateur"], "modo-password")
     users.add("both", ["mediateur", "moderateur"], "both-password")
-    reperes = app.extensions["reperes"]
-    structures = reperes["structures"]
+    structures = app.extensions["reperes"]["structures"]
     for name, status in (("Le Phare", "publiee"), ("Brouillon de fiche", "brouillon")):
         sheet_mod.save(structures, sheet_mod.Sheet(slug="", name=name, status=status,
                                                    services=(sheet_mod.Service("Douches"),)),
                        author="admin", create=True)
     return app
+
+
+@pytest.fixture
+def med(app):
+    """The app with mediation users and a published sheet « Le Phare »."""
+    return setup_mediation(app)
 
 
 class Actor:
