@@ -159,6 +159,13 @@ def process(data: bytes, expected: str, *, max_bytes: int) -> AVResult:
                      str(stripped)]):
             raise MediaError(expected, "broken")
         main = stripped.read_bytes()
+        if duration is None:  # browser recordings carry no duration; the remuxed copy does
+            try:
+                duration = probe(stripped, ffprobe)["duration"]
+            except (ValueError, OSError, subprocess.TimeoutExpired):
+                duration = None
+            if duration is not None and duration < MIN_SECONDS and expected == AUDIO:
+                raise MediaError(expected, "empty")
         if expected == AUDIO:
             web_ext, web_mime = "m4a", "audio/mp4"
             encode = ["-vn", "-c:a", "aac", "-b:a", "96k", "-ac", "1"]
