@@ -14,11 +14,12 @@ def init_app(app):
     """Register the admin pages, /healthz, the theme (CSS, logo, template overrides) and the CLI."""
     from flask_babel import lazy_gettext as _l
 
-    from admin import cli, theme, views
+    from admin import check, cli, media_checks, theme, views
     from web import add_menu
 
     app.register_blueprint(views.bp)
     theme.init_app(app)
+    check.register_media(app, media_checks.mediation_media)
     for command in cli.COMMANDS:
         app.cli.add_command(command)
     add_menu(app, "admin.index", _l("Administration"), order=90, place="footer", role="admin")

@@ -112,7 +112,8 @@ def is_document(folder: Path) -> bool:
 def _skipped(name: str) -> bool:
     """Lock files, temp files and our own staging folders are never backed up."""
     return (name.startswith((TEMP_PREFIX, STAGING_PREFIX, RESTORE_PREFIX))
-            or name == ".lock" or name.endswith(".lock") or name == ".throttle")
+            or name.endswith(".lock") or (name.startswith(".") and name.endswith("lock"))
+            or name == ".throttle")
 
 
 def _append_only(name: str) -> bool:
@@ -236,20 +237,28 @@ class _Snapshot:
                 return  # renamed away before we got the lock: the second pass finds it
             if dest.exists():
                 shutil.rmtree(dest)
-            dest.mkdir(parents=True)
-            inode = os.stat(folder).st_ino
             try:
-                raw = (folder / "current").read_bytes()
-                current = int(raw.decode("ascii").strip())
-            except FileNotFoundError:
-                raw, current = None, None
-            except (ValueError, UnicodeDecodeError):
-                current = None  # damaged: copied as it is, `check` reports it
-            if raw is not None:
-                (dest / "current").write_bytes(raw)
-            self._stage_tree(folder, dest, current, top=True)
-            self.documents[rel] = (inode, current)
+                self.documents[rel] = (os.stat(folder).st_ino, self._stage_locked(folder, dest))
+            except FileNotFoundError:  # erased for good meanwhile (a purge): not in the snapshot
+                shutil.rmtree(dest, ignore_errors=True)
+                self.documents.pop(rel, None)
+                return
         self.progress(rel)
+
+    def _stage_locked(self, folder: Path, dest: Path) -> int | None:
+        """Under the document's lock: stage `current` first, then what it points to."""
+        dest.mkdir(parents=True)
+        try:
+            raw = (folder / "current").read_bytes()
+            current = int(raw.decode("ascii").strip())
+        except FileNotFoundError:
+            raw, current = None, None
+        except (ValueError, UnicodeDecodeError):
+            current = None  # damaged: copied as it is, `check` reports it
+        if raw is not None:
+            (dest / "current").write_bytes(raw)
+        self._stage_tree(folder, dest, current, top=True)
+        return current
 
     def _stage_tree(self, folder: Path, dest: Path, current: int | None, top: bool) -> None:
         # A nested `current` (attachments) is staged before the files it points to: every

@@ -68,18 +68,26 @@ class Problem:
     repairable: bool = False
 
 
+def _default_media_id(rel: str) -> str | None:
+    """`abc123.jpg` -> abc123; `m-abc123/t320.jpg` -> m-abc123 (one file or one folder per media)."""
+    first = rel.split("/", 1)[0]
+    return first.split(".", 1)[0] or None
+
+
 @dataclass(frozen=True)
 class MediaSet:
     """Media files in one folder and what refers to them (registered by the owning package).
 
-    ``referenced`` maps a media id to a description of its owner ("contribution 42");
-    ``id_of`` gives the media id of a file name (None: not a media file, ignored).
+    ``referenced`` maps a media id to a description of its owner ("contribution c-42");
+    ``id_of`` gives the media id of a file from its path relative to ``folder`` (None: not a
+    media file, ignored). By default the first path component, without extension, is the id:
+    both ``media/<id>.jpg`` and ``media/<id>/<variant>.jpg`` layouts work.
     """
 
     label: str
     folder: Path
     referenced: dict[str, str]
-    id_of: Callable[[str], str | None] = field(default=lambda name: name.split(".", 1)[0] or None)
+    id_of: Callable[[str], str | None] = _default_media_id
 
 
 @dataclass
@@ -313,17 +321,19 @@ def _check_temp(data_dir: Path, report: Report) -> None:
 def _check_media(data_dir: Path, media: MediaSet, report: Report) -> None:
     if not media.folder.is_dir():
         return
-    present: dict[str, Path] = {}
+    present: dict[str, Path] = {}  # media id -> its file or folder directly under media.folder
     for path in sorted(media.folder.rglob("*")):
-        if path.is_file() and not path.name.startswith((".", TEMP_PREFIX)):
-            media_id = media.id_of(path.name)
-            if media_id:
-                present.setdefault(media_id, path)
-                report.media += 1
-                if media_id not in media.referenced:
-                    report.problems.append(Problem(
-                        "media-orphan", _rel(data_dir, path),
-                        f"{media.label} : aucun document ne s'y réfère", True))
+        rel = path.relative_to(media.folder).as_posix()
+        if not path.is_file() or any(part.startswith(".") for part in rel.split("/")):
+            continue
+        media_id = media.id_of(rel)
+        if media_id and media_id not in present:
+            present[media_id] = media.folder / rel.split("/", 1)[0]
+    report.media += len(present)
+    for media_id, path in sorted(present.items()):
+        if media_id not in media.referenced:
+            report.problems.append(Problem("media-orphan", _rel(data_dir, path),
+                                           f"{media.label} : aucun document ne s'y réfère", True))
     for media_id, owner in sorted(media.referenced.items()):
         if media_id not in present:
             report.problems.append(Problem(
@@ -353,6 +363,14 @@ def check(data_dir: Path | str, media: Iterable[MediaSet] = ()) -> Report:
     for media_set in media:
         _check_media(data_dir, media_set, report)
     return report
+
+
+def _newest(path: Path) -> float:
+    """Age of the newest file of a file or folder (a media being written is young)."""
+    if not path.is_dir():
+        return _age(path)
+    ages = [_age(p) for p in path.rglob("*")] + [_age(path)]
+    return min(ages)
 
 
 def _document_of(data_dir: Path, path: Path) -> Path | None:
@@ -395,10 +413,10 @@ def repair(data_dir: Path | str, problems: Iterable[Problem]) -> list[str]:
         elif problem.kind == "stale-staging":
             shutil.rmtree(path, ignore_errors=True)
             done.append(f"dossier interrompu supprimé : {problem.path}")
-        elif problem.kind == "media-orphan" and path.exists() and _age(path) > MEDIA_AGE:
+        elif problem.kind == "media-orphan" and path.exists() and _newest(path) > MEDIA_AGE:
             dest = data_dir / "quarantine" / problem.path
             dest.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, dest)
+            shutil.move(str(path), str(dest))
             done.append(f"média sans propriétaire mis en quarantaine : {problem.path} -> "
                         f"quarantine/{problem.path}")
     return done

@@ -124,8 +124,8 @@ def restore_command(archive, data_dir, force, journals):
         click.echo(f"ATTENTION : {len(todo)} effacement(s) à rejouer, mais aucun module ne sait "
                    "effacer. Relancez la restauration avec le module de médiation installé.", err=True)
         failed = True
-    elif todo:
-        for line in reapply(restored, todo, erasers(app)):
+    elif todo or (result.journal and erasers(app)):
+        for line in reapply(restored, todo, erasers(app), journal=result.journal):
             click.echo(line)
     click.echo(f"Effacements rejoués : {0 if failed else len(todo)}.")
     click.echo(rebuild_index(restored))

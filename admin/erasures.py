@@ -21,7 +21,9 @@ The package that erases people (mediation) does two things:
 ``flask restore`` reads the journals it can find (the one in the archive, the live one of
 the configured data folder, the one next to the archive, the mirror in BACKUP_DIR, and
 ``--journal FILE``) and calls every registered eraser for each entry not already in the
-archive's own journal (those were erased before the backup was taken).
+archive's own journal, then journals them in the restored folder. The archive's own entries
+are applied again as well (erasers are idempotent), in case someone was erased while the
+backup was being taken.
 """
 
 from __future__ import annotations
@@ -121,13 +123,19 @@ def pending(archive_entries: list[dict], others: Iterable[dict]) -> list[dict]:
     return sorted(out, key=lambda e: e.get("time", 0))
 
 
-def reapply(app, entries: list[dict], fns: list[Eraser]) -> list[str]:
-    """Run every eraser on each entry in app's data folder; journal them there; say what was done."""
+def reapply(app, entries: list[dict], fns: list[Eraser], *, journal: list[dict] = ()) -> list[str]:
+    """Run every eraser on each entry in app's data folder; say what was done.
+
+    `entries` are appended to the restored journal; `journal` (the archive's own entries)
+    are applied again too but not re-journalled: a person erased while the backup was being
+    taken may be in the archive's journal and, partly, in its data.
+    """
     report = []
     with app.app_context():
-        for entry in entries:
+        for entry in [*journal, *entries]:
             for fn in fns:
                 fn(app, entry)
+        for entry in entries:
             report.append(f"{entry.get('kind', '?')} « {entry['target']} » effacé à nouveau")
     _append(journal_path(app.config["DATA_DIR"]), entries)
     return report

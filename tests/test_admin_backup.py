@@ -434,3 +434,30 @@ def test_restore_says_so_when_no_package_can_erase(app, runner, tmp_path):
     assert result.exit_code == 1
     assert "aucun module ne sait effacer" in result.output
     assert read_journal(journal_path(tmp_path / "restored")) == []  # not marked as done
+
+
+def test_a_participant_erased_by_mediation_after_the_backup_stays_erased(app, runner, tmp_path):
+    """The real eraser of the mediation package, through the journal, on restore."""
+    from mediation.privacy import erase_participant
+
+    store = app.extensions["reperes"]["mediation"]
+    workshop = store.open_workshop("Atelier photo", "mia")
+    soleil = store.add_participant("Soleil", "mia")
+    lune = store.add_participant("Lune", "mia")
+    gone = store.create("photo", soleil.id, workshop.id, "mia", "mia")
+    info = store.add_media(gone.id, {"main": ("jpg", b"soleil's photo")}, {})
+    store.update(gone.id, lambda c: setattr(c, "media", info), "mia")
+    kept = store.create("texte", lune.id, workshop.id, "mia", "mia")
+    assert runner.invoke(args=["backup", str(tmp_path / "b")]).exit_code == 0
+
+    erase_participant(app, soleil.id, actor="admin")
+    target = tmp_path / "restored"
+    result = runner.invoke(args=["restore", str(list_backups(tmp_path / "b")[-1]), str(target)])
+    assert result.exit_code == 0, result.output
+    restored = create_app({"DATA_DIR": str(target), "SECRET_KEY": "t", "TESTING": True})
+    again = restored.extensions["reperes"]["mediation"]
+    assert again.get(gone.id) is None
+    assert again.participant(soleil.id) is None
+    assert not (target / "media" / info["id"]).exists()
+    assert again.get(kept.id) is not None
+    assert again.participant(lune.id) is not None

@@ -259,3 +259,21 @@ def test_registered_media_sets_are_checked_by_the_command(app, runner):
     assert result.exit_code == 1
     assert "[media-orphan] photos/lost.jpg" in result.output
     assert "contribution 7" in result.output
+
+
+def test_mediation_media_without_owner_and_owner_without_media(app, runner):
+    store = app.extensions["reperes"]["mediation"]
+    kept = store.create("photo", "p-000000000001", "w-000000000001", "mia", "mia")
+    info = store.add_media(kept.id, {"main": ("jpg", b"photo"), "t320": ("jpg", b"small")}, {})
+    store.update(kept.id, lambda c: setattr(c, "media", info), "mia")
+    assert runner.invoke(args=["check"]).exit_code == 0
+
+    orphan = store.add_media("c-0000000000ff", {"main": ("jpg", b"nobody's")}, {})
+    broken = store.create("voix", "p-000000000001", "w-000000000001", "mia", "mia")
+    store.update(broken.id, lambda c: setattr(c, "media", {"id": "m-00000000dead", "files": {}}), "mia")
+    result = runner.invoke(args=["check"])
+    assert result.exit_code == 1
+    assert f"[media-orphan] media/{orphan['id']}" in result.output
+    assert "[media-missing] media/m-00000000dead" in result.output
+    assert f"contribution {broken.id}" in result.output
+    assert info["id"] not in result.output  # owned media are not reported
