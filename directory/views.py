@@ -261,7 +261,7 @@ def _edit(slug: str | None):
     if "add_service" in request.form:
         return _form_page(sheet, errors={}, base_rev=base_rev, creating=creating,
                           extra_services=min(extra + 1, 5))
-    errors.update(sheet_mod.validate(sheet))
+    errors = {**sheet_mod.validate(sheet), **errors}  # "not a number" beats "missing"
     users = current_app.extensions["reperes"]["users"]
     unknown = [r for r in sheet.referents if users.get(r) is None]
     if unknown and "referents" not in errors:
