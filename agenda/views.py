@@ -24,9 +24,11 @@ from agenda import atom, ics, pictures, sheets
 from agenda import calendar as cal
 from agenda import recurrence as rec
 from agenda.event import (
+    CANCELLED,
     KINDS,
     PLACE_OTHER,
     PRICES,
+    PUBLISHED,
     REPEAT_LABELS,
     STATUSES,
     EventError,
@@ -164,6 +166,8 @@ def index():
         "agenda/index.html", view=view, first=first, last=last, title=title, days=days,
         count=len(items), previous=previous, following=following, filters=filters,
         allowed=allowed, kinds=KINDS, this_week=this_week, kept=kept, today=today,
+        webcal=url_for("agenda.feed_ics", _external=True, **kept).replace("http", "webcal", 1)
+        .replace("webcals://", "webcal://"),
         location=location, fmt=rec, sheet=sheets.info(current_app, filters["structure"]),
     ), (400 if problem else 200)
 
@@ -349,10 +353,21 @@ def _save(current: cal.Entry | None):
             values, {"form": _("L'événement n'a pas pu être enregistré (modification simultanée "
                                "ou disque plein). Réessayez.")},
             name=current.name if current else None, base_rev=base_rev, current=current)), 409
+    before = current.event.status if current else None
+    if event.status != before and event.status in (PUBLISHED, CANCELLED):
+        _audit("agenda.publish" if event.status == PUBLISHED else "agenda.cancel", name,
+               event.cancel_reason)
     for notice in notices:
         flash(notice, "info")
     flash(_("Événement enregistré."), "success")
     return redirect(event_url(name))
+
+
+def _audit(action: str, name: str, detail: str = "") -> None:
+    """One line in the admin's audit log (publication, cancellation, revert, deletion)."""
+    from admin import audit
+
+    audit.record(current_app, current_username(), action, f"evenement:{name}", detail)
 
 
 def _drop_picture(picture_id: str) -> None:
@@ -444,8 +459,26 @@ def revert(name: str):
     if old is None:
         abort(400, description=_("Cette version n'existe pas."))
     events().revert(name, old.revision.number, author=current_username())
+    _audit("agenda.revert", name, f"version {old.revision.number}")
     flash(_("L'événement est revenu à la version %(n)d.", n=old.revision.number), "success")
     return redirect(event_url(name))
+
+
+@bp.route("/agenda/evenement/<name>/supprimer", methods=["POST"])
+@login_required
+def delete(name: str):
+    """Remove a mistaken event (a cancelled one should rather stay, as « annulé »)."""
+    try:
+        cal.load(events(), name)
+    except NotFound:
+        abort(404)
+    if request.form.get("confirm") != "1":
+        flash(_("Cochez « Je confirme la suppression » pour supprimer l'événement."), "error")
+        return redirect(url_for("agenda.edit", name=name), 303)
+    events().delete(name, author=current_username(), comment=_("supprimé"))
+    _audit("agenda.delete", name)
+    flash(_("Événement supprimé. Un administrateur peut le rétablir depuis son historique."), "success")
+    return redirect(url_for("agenda.index"))
 
 
 # ---------------------------------------------------------------- meeting minutes

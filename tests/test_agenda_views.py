@@ -371,3 +371,41 @@ def test_sheet_page_guide_and_follow_up_show_the_agenda(client, auth, mixed):
         as_text=True)
     auth.login("bob")
     assert "Événements modifiés à vérifier" in client.get("/annuaire/suivi").get_data(as_text=True)
+
+
+def test_delete_needs_confirmation_and_is_audited(app, client, auth, mixed):
+    from admin import audit
+
+    auth.login()
+    token = auth.token("/agenda/evenement/brouillon-atelier/modifier")
+    response = client.post("/agenda/evenement/brouillon-atelier/supprimer", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert app.extensions["reperes"]["events"].exists("brouillon-atelier")
+    response = client.post("/agenda/evenement/brouillon-atelier/supprimer",
+                           data={"csrf_token": token, "confirm": "1"})
+    assert response.status_code == 302
+    assert not app.extensions["reperes"]["events"].exists("brouillon-atelier")
+    assert client.get("/agenda/evenement/brouillon-atelier").status_code == 404
+    assert client.post("/agenda/evenement/brouillon-atelier/supprimer",
+                       data={"csrf_token": token, "confirm": "1"}).status_code == 404
+    entries, _more = audit.read(app.config["DATA_DIR"])
+    assert ("agenda.delete", "evenement:brouillon-atelier") in {(e.action, e.target) for e in entries}
+
+
+def test_publication_and_cancellation_are_audited(app, client, auth):
+    from admin import audit
+
+    auth.login()
+    response = client.post("/agenda/nouveau", data=form(auth))
+    name = response.headers["Location"].rsplit("/", 1)[1]
+    token = auth.token(f"/agenda/evenement/{name}/modifier")
+    client.post(f"/agenda/evenement/{name}/modifier",
+                data={**form(auth, status="annule", cancel_reason="Tempête"), "base_rev": "1",
+                      "csrf_token": token})
+    entries, _more = audit.read(app.config["DATA_DIR"])
+    actions = [(e.action, e.detail) for e in entries if e.target == f"evenement:{name}"]
+    assert ("agenda.publish", "") in actions
+    assert ("agenda.cancel", "Tempête") in actions
+    html = client.get("/agenda/?date=2026-12-03").get_data(as_text=True)
+    assert "Tempête" in html
+    assert "webcal://localhost/agenda.ics" in html
