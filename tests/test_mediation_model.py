@@ -143,3 +143,21 @@ def test_media_ids_cannot_escape(tmp_path, mid):
     with pytest.raises(ValueError, match="bad media id"):
         store.media_dir(mid)
     assert store.media_owner(mid) is None
+
+
+def test_check_sees_mediation_media(tmp_path):
+    from admin.check import check
+    from app import create_app
+    from mediation import media_sets
+
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), "SECRET_KEY": "t", "TESTING": True})
+    store = app.extensions["reperes"]["mediation"]
+    person = store.add_participant("Soleil", "medi")
+    item = store.create("photo", person.id, "", "medi", "medi")
+    media = store.add_media(item.id, {"main": ("jpg", b"\xff\xd8\xff")}, {"category": "image"})
+    store.update(item.id, lambda c: setattr(c, "media", media), "medi")
+    orphan = store.add_media("c-000000000000", {"main": ("jpg", b"\xff\xd8\xff")}, {"category": "image"})
+    report = check(app.config["DATA_DIR"], media_sets(app))
+    kinds = {(p.kind, p.path.split("/")[-1]) for p in report.problems}
+    assert ("media-orphan", orphan["id"]) in kinds
+    assert not any(media["id"] in p.path for p in report.problems)
