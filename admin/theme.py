@@ -1,4 +1,7 @@
-"""The network's own look: site name, logo, colours, home and footer text, template overrides.
+"""The network's own look: site name, logo, colours, footer text, template overrides.
+
+The home page text is the public wiki page « Accueil » (versioned, with its history): the
+appearance page links to its editor rather than keeping a second, unversioned copy.
 
 Kept in ``DATA_DIR/config/theme.json`` (the logo in ``DATA_DIR/theme/``), so an update of
 the code never erases it and a backup carries it. Templates placed in
@@ -41,7 +44,6 @@ class Theme:
     site_name: str = ""
     brand: str = "#0b4f8a"
     accent: str = "#a4361b"
-    home_text: str = ""
     footer_text: str = ""
     logo: str = ""
 
@@ -167,11 +169,10 @@ def validate(form: dict, base: Theme) -> tuple[Theme, dict[str, str]]:
                            f"{format_ratio(ratio)} avec le fond, il faut au moins 4,5:1. "
                            "Choisissez une couleur plus foncée.")
         setattr(theme, key, colour)
-    for key in ("home_text", "footer_text"):
-        text = str(form.get(key, "")).replace("\r\n", "\n").strip()
-        if len(text) > MAX_TEXT:
-            errors[key] = f"Le texte dépasse {MAX_TEXT} caractères."
-        setattr(theme, key, text)
+    text = str(form.get("footer_text", "")).replace("\r\n", "\n").strip()
+    if len(text) > MAX_TEXT:
+        errors["footer_text"] = f"Le texte dépasse {MAX_TEXT} caractères."
+    theme.footer_text = text
     return theme, errors
 
 
@@ -237,7 +238,6 @@ def init_app(app) -> None:
             "theme_css_url": url_for("admin.theme_css", v=theme.version),
             "theme_logo_url": url_for("admin.theme_logo", name=theme.logo) if theme.logo else "",
             "theme_footer_html": _html(app, "footer_text"),
-            "theme_home_html": lambda: _html(app, "home_text"),
         }
         if theme.site_name:
             values["site_name"] = theme.site_name

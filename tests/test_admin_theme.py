@@ -50,9 +50,9 @@ def test_validate_checks_the_grey_footer_too():
 
 def test_validate_accepts_dark_colours_and_normalizes():
     new, errors = theme.validate({"brand": "#1D4E2B", "accent": "#600", "site_name": "  Réseau   Brest ",
-                                  "home_text": "Bienvenue\r\n", "footer_text": "CCAS"}, theme.Theme())
+                                  "footer_text": "CCAS\r\nBrest\r\n"}, theme.Theme())
     assert errors == {}
-    assert (new.brand, new.accent, new.site_name, new.home_text) == ("#1d4e2b", "#660000", "Réseau Brest", "Bienvenue")
+    assert (new.brand, new.accent, new.site_name, new.footer_text) == ("#1d4e2b", "#660000", "Réseau Brest", "CCAS\nBrest")
 
 
 def test_validate_limits_lengths():
@@ -82,7 +82,7 @@ def _png(size=(120, 60), colour=(20, 60, 120)) -> bytes:
 
 def _post(client, auth, **fields):
     token = auth.token("/admin/apparence")
-    data = {"site_name": "", "brand": "#0b4f8a", "accent": "#a4361b", "home_text": "",
+    data = {"site_name": "", "brand": "#0b4f8a", "accent": "#a4361b",
             "footer_text": "", "csrf_token": token, **fields}
     return client.post("/admin/apparence", data=data, content_type="multipart/form-data")
 
@@ -213,3 +213,12 @@ def test_healthz_is_503_when_the_data_folder_is_not_writable(app, client):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json == {"status": "error"}
+
+
+def test_home_text_is_the_accueil_page_linked_from_the_appearance_page(client, auth):
+    auth.login("admin")
+    html = client.get("/admin/apparence").get_data(as_text=True)
+    assert 'href="/wiki/Accueil?action=edit"' in html
+    assert html.count("<h1") == 1
+    for field in ("site_name", "brand", "accent", "logo", "footer_text"):
+        assert f'<label for="f-{field}"' in html
