@@ -51,6 +51,11 @@ def init_app(app):
     add_menu(app, "mediation.index", _l("Ateliers"), order=60, role="mediateur")
     add_menu(app, "moderation.queue", _l("Modération"), order=65, role="moderateur")
     add_menu(app, "evaluation.index", _l("Évaluation"), order=70, place="footer", role="member")
+    from mediation import demo
+    from web.demo import register_seeder
+
+    register_seeder(app, demo.seed)
+
     from admin.check import register_media
     from admin.erasures import register_eraser
 

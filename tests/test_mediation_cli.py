@@ -142,3 +142,15 @@ def test_export_person_cli_writes_a_zip(med, runner, tmp_path):
     with zipfile.ZipFile(dest) as zf:
         assert "personne.json" in zf.namelist()
     assert runner.invoke(args=["export-person", "Personne", str(dest)]).exit_code != 0
+
+
+def test_demo_folder_has_published_examples(tmp_path):
+    from app import create_app
+
+    app = create_app({"DATA_DIR": str(tmp_path / "demo"), "SECRET_KEY": "t", "TESTING": True, "DEMO": True})
+    client = app.test_client()
+    gallery = client.get("/galerie/").get_data(as_text=True)
+    assert gallery.count("(exemple)") == 2
+    sheet = client.get("/annuaire/agheb-le-phare").get_data(as_text=True)
+    assert "La parole des personnes accueillies" in sheet
+    assert "Le café est chaud" in sheet
