@@ -25,6 +25,7 @@ def init_app(app):
     ext["edit_notices"] = EditNotices(data_dir / "derived" / "editing", app.config["EDIT_NOTICE_MINUTES"])
     app.register_blueprint(views.bp)
     app.cli.add_command(wiki_cli)
+    from wiki.importer import import_command; wiki_cli.add_command(import_command)  # noqa: E702, I001
 
     from flask_babel import lazy_gettext as _l
 
