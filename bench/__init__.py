@@ -1,0 +1,1 @@
+"""Benchmarks of Repères (not tests): `python -m bench --help`."""
