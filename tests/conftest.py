@@ -37,7 +37,7 @@ _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 def csrf_token(client, url: str = "/login") -> str:
     """Fetch a page and return the CSRF token its forms carry."""
-    html = client.get(url).get_data(as_text=True)
+    html = client.get(url, follow_redirects=True).get_data(as_text=True)
     match = _TOKEN.search(html)
     assert match, f"no CSRF token on {url}"
     return match.group(1)

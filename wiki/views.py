@@ -147,6 +147,11 @@ def _user_label(username: str) -> str:
     return user.label if user else (username or "?")
 
 
+@bp.context_processor
+def _helpers():
+    return {"user_label": _user_label}
+
+
 # ---------------------------------------------------------------- pages
 
 
