@@ -166,7 +166,8 @@ def test_anonymous_post_writes_nothing(client, app, pages):
     token = csrf_token(client, "/login")
     for url, data in POSTS:
         response = client.post(url, data={**data, "csrf_token": token})
-        assert response.status_code == 302 and response.headers["Location"].startswith("/login"), url
+        assert response.status_code == 302, url
+        assert response.headers["Location"].startswith("/login"), url
     assert _state(app) == before
 
 
