@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import logout_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from accounts.auth import current_username, has_role, login_manager, role_required
+from accounts.auth import current_username, has_role, is_member, login_manager, role_required
 from mediation import access, places
 from mediation.access import can_edit, current_participant, is_mediator, store
 from mediation.model import (
@@ -61,6 +61,9 @@ def _too_large(_error):
 @bp.after_request
 def _refresh_participant(response):
     """Keep the participant's turn alive while they work (no expiry during a workshop)."""
+    if is_member() and access.COOKIE in request.cookies:
+        access.clear_participant_cookie(response)  # a member took the device back
+        return response
     found = current_participant()
     if found and not getattr(response, "_participant_cleared", False):
         access.set_participant_cookie(response, found[0].id, found[1].id)

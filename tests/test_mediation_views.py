@@ -493,3 +493,41 @@ def test_workshop_needs_a_title_and_a_real_place(med):
     assert "Donnez un titre" in html
     assert "n&#39;existe pas" in html
     assert store(med).all_workshops() == []
+
+
+def test_member_taking_the_device_back_ends_the_participant_turn(scene):
+    device = scene["device"]
+    assert device.get("/atelier/moi").status_code == 200
+    device.auth.login("medi")
+    assert device.get("/atelier/").status_code == 200
+    device.auth.logout()
+    assert device.get("/atelier/moi").status_code == 403
+
+
+def test_video_gets_a_poster_and_a_web_version(scene, tmp_path):
+    app, device = scene["app"], scene["device"]
+    ffmpeg = shutil.which("ffmpeg")
+    assert ffmpeg, "ffmpeg is required (apt-get install ffmpeg)"
+    clip = tmp_path / "clip.mp4"
+    subprocess.run([ffmpeg, "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=2",
+                    "-c:v", "libx264", "-pix_fmt", "yuv420p", "-metadata", "location=+48.39-004.48/",
+                    str(clip)], check=True, timeout=120)
+    response = upload(device, "/atelier/moi/nouveau/video", clip.read_bytes(), "VID_0001.mp4")
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    item = store(app).get(cid_from(response))
+    assert set(item.media["files"]) >= {"main", "web", "poster", "t320"}
+    assert device.get(f"/galerie/media/{item.media['id']}/poster").mimetype == "image/jpeg"
+    assert b"48.39" not in device.get(f"/galerie/media/{item.media['id']}/main").data
+
+
+def test_admin_purges_one_withdrawn_contribution(scene):
+    app = scene["app"]
+    cid = send_photo(app, scene["device"])
+    admin = Actor(app, "admin")
+    assert scene["mediator"].post(f"/atelier/c/{cid}/purger", token_url="/atelier/").status_code == 403
+    assert admin.post(f"/atelier/c/{cid}/purger", token_url="/atelier/").status_code == 409
+    assert admin.post(f"/atelier/c/{cid}/retirer", token_url="/atelier/").status_code == 302
+    media_id = store(app).get(cid).media["id"]
+    assert admin.post(f"/atelier/c/{cid}/purger", token_url="/atelier/").status_code == 302
+    assert store(app).get(cid) is None
+    assert not Path(app.config["DATA_DIR"], "media", media_id).exists()
