@@ -168,10 +168,26 @@ def format_day(day: date, weekday: bool = False) -> str:
     return f"{WEEKDAYS_FR[day.weekday()]} {text}" if weekday else text
 
 
+NBSP = "\u00a0"
+
+
 def format_clock(moment: datetime) -> str:
-    """« 14 h », « 9 h 30 » in Europe/Paris."""
+    """« 14 h », « 9 h 30 » in Europe/Paris (non-breaking spaces: never cut on a phone)."""
     local = moment.astimezone(PARIS)
-    return f"{local.hour} h" if local.minute == 0 else f"{local.hour} h {local.minute:02d}"
+    if local.minute == 0:
+        return f"{local.hour}{NBSP}h"
+    return f"{local.hour}{NBSP}h{NBSP}{local.minute:02d}"
+
+
+def format_range(first: date, last: date) -> str:
+    """« du 23 au 29 novembre 2026 », « du 30 novembre au 6 décembre 2026 »."""
+    if (first.year, first.month) == (last.year, last.month):
+        start = "1er" if first.day == 1 else str(first.day)
+        return f"du {start} au {format_day(last)}"
+    if first.year == last.year:
+        start = f"{'1er' if first.day == 1 else first.day} {MONTHS_FR[first.month - 1]}"
+        return f"du {start} au {format_day(last)}"
+    return f"du {format_day(first)} au {format_day(last)}"
 
 
 def week_start(day: date) -> date:

@@ -25,6 +25,7 @@ from agenda import calendar as cal
 from agenda import recurrence as rec
 from agenda.event import (
     CANCELLED,
+    DRAFT,
     KINDS,
     PLACE_OTHER,
     PRICES,
@@ -152,7 +153,7 @@ def index():
         first = rec.week_start(day)
         last = first + timedelta(days=6)
         previous, following = first - timedelta(days=7), first + timedelta(days=7)
-        title = _("Semaine du %(a)s au %(b)s", a=rec.format_day(first), b=rec.format_day(last))
+        title = _("Semaine %(range)s", range=rec.format_range(first, last))
     filters, allowed = _filters(request.args)
     items = cal.items_between(visible_entries(), first, last, **filters)
     days: dict[date, list[cal.Item]] = {}
@@ -359,6 +360,9 @@ def _save(current: cal.Entry | None):
                event.cancel_reason)
     for notice in notices:
         flash(notice, "info")
+    if event.status == DRAFT:
+        flash(_("L'événement est en cours de rédaction : le public ne le voit pas encore. "
+                "Choisissez l'état « publié » quand il est prêt."), "info")
     flash(_("Événement enregistré."), "success")
     return redirect(event_url(name))
 

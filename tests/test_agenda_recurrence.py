@@ -105,4 +105,7 @@ def test_french_words():
     assert rec.describe_repeat(date(2026, 1, 13), rec.MONTHLY_WEEKDAY, date(2026, 6, 30)) == \
         "le deuxième mardi de chaque mois jusqu'au 30 juin 2026"
     assert rec.format_day(date(2026, 3, 1), weekday=True) == "dimanche 1er mars 2026"
-    assert rec.format_clock(at(2026, 3, 29, 9, 5)) == "9 h 05"
+    assert rec.format_clock(at(2026, 3, 29, 9, 5)) == "9\u00a0h\u00a005"
+    assert rec.format_range(date(2026, 11, 23), date(2026, 11, 29)) == "du 23 au 29 novembre 2026"
+    assert rec.format_range(date(2026, 11, 30), date(2026, 12, 6)) == "du 30 novembre au 6 décembre 2026"
+    assert rec.format_range(date(2026, 12, 28), date(2027, 1, 3)) == "du 28 décembre 2026 au 3 janvier 2027"

@@ -338,10 +338,10 @@ def test_dst_night_times_stay_right_in_page_and_ics(app, client, mixed):
     put(app, "nuit-automne", title="Veillée", start="2026-10-25T02:30", end="2026-10-25T04:00",
         structure="centre-social-de-kerangoff")
     html = client.get("/agenda/evenement/nuit-automne").get_data(as_text=True)
-    assert "dimanche 25 octobre 2026, 2 h 30 – 4 h" in html
+    assert "dimanche 25 octobre 2026, 2\u00a0h\u00a030 – 4\u00a0h" in html
     assert b"DTSTART;TZID=Europe/Paris:20261025T023000" in client.get("/agenda.ics").data
     week = client.get("/agenda/?date=2026-10-25").get_data(as_text=True)
-    assert "2 h 30" in week
+    assert "2\u00a0h\u00a030" in week
     assert "Veillée" in week
 
 
