@@ -27,7 +27,8 @@ def init_app(app):
     add_menu(app, "agenda.index", _l("Agenda"), order=20)
     app.jinja_env.globals.update(agenda_upcoming=views.upcoming_for, agenda_month=views.month_items,
                                  agenda_when=views.item_when, agenda_place=views.location,
-                                 agenda_to_review=views.my_reviews)
+                                 agenda_to_review=views.my_reviews,
+                                 agenda_counts=views.counts_last_year)
     register_seeder(app, demo.seed)
     _register_search(app, store)
     app.before_request(lambda: _follow_sheets(app, store))

@@ -539,6 +539,17 @@ def my_reviews() -> list[tuple[cal.Entry, list]]:
     return cal.to_review(events(), cal.entries(events()), _referents, mine) if mine else []
 
 
+def counts_last_year() -> dict:
+    """{"kinds": {kind: label}, "months": {"2026-11": {kind: n}}}: 12 months, this one included."""
+    today = now().date()
+    first = date(today.year - 1, today.month, 1) + timedelta(days=32)
+    first = first.replace(day=1)
+    last = (today.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    months = cal.count_by_kind_and_month(cal.entries(events()), first, last,
+                                         include_internal=is_member())
+    return {"kinds": KINDS, "months": months}
+
+
 def item_when(item: cal.Item) -> str:
     """« jeudi 3 décembre 2026, 14 h – 17 h » for one occurrence."""
     occ = item.occurrence

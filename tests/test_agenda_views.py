@@ -409,3 +409,15 @@ def test_publication_and_cancellation_are_audited(app, client, auth):
     html = client.get("/agenda/?date=2026-12-03").get_data(as_text=True)
     assert "Tempête" in html
     assert "webcal://localhost/agenda.ics" in html
+
+
+def test_evaluation_partial_counts_the_last_twelve_months(app, auth, client, mixed):
+    from flask import render_template_string
+
+    auth.login()
+    client.get("/agenda/")
+    with app.test_request_context("/evaluation/"):
+        html = render_template_string('{% include "agenda/_evaluation.html" %}')
+    assert "Événements du réseau par mois" in html
+    assert "2026-11" in html
+    assert "2025-11" not in html
