@@ -64,13 +64,13 @@ class EditNotices:
             data[username] = {"since": since, "seen": now}
             atomic_write(path, json.dumps(data))
 
-    def clear(self, name: str, username: str) -> None:
+    def clear(self, name: str, username: str, now: float | None = None) -> None:
         """Forget username's notice on name (after a save or a cancel)."""
         path = self._path(name)
         if path is None or not path.exists():
             return
         with file_lock(path.with_suffix(".lock")):
-            data = self._read(path, time.time())
+            data = self._read(path, time.time() if now is None else now)
             if data.pop(username, None) is not None or not data:
                 if data:
                     atomic_write(path, json.dumps(data))
