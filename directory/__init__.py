@@ -24,3 +24,12 @@ def init_app(app):
     search.register_source(app, "structures", store, extract)
     register_seeder(app, demo.seed)
     app.jinja_env.filters["dir_label"] = lambda key, labels: labels.get(key, key)
+    app.jinja_env.filters["dir_time"] = keep_times_together
+
+
+def keep_times_together(text: str) -> str:
+    """"8 h 30 – 12 h" never breaks inside "8 h 30" (no-break spaces), only around the dash."""
+    import re
+
+    return re.sub(r"(\d) h(?: (\d\d))?", lambda m: m.group(1) + "\u00a0h" + (
+        "\u00a0" + m.group(2) if m.group(2) else ""), text)

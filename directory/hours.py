@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -554,16 +554,3 @@ def closure_notices(hours: Hours, today: date) -> list[ClosureNotice]:
             what += f" — {c.message}"
         out.append(ClosureNotice(what, start <= today <= end))
     return out
-
-
-@dataclass
-class HoursForm:
-    """Helper for templates: the hours as rows of editable slots (plus empty ones to fill)."""
-
-    hours: Hours
-    extra: int = 2
-    rows: list = field(default_factory=list)
-
-    def day_slots(self, d: int) -> list[Slot | None]:
-        """Existing slots of a weekday, then empty rows."""
-        return [*self.hours.days[d], *([None] * self.extra)]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from flask import (
@@ -33,7 +33,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from accounts.auth import current_username, is_member, login_manager, login_required
+from accounts.auth import current_username, is_member, login_required
 from directory import export as export_mod
 from directory import finder, forms
 from directory import hours as hours_mod
@@ -67,9 +67,7 @@ def _load_visible(slug: str, rev: int | None = None):
     except NotFound:
         abort(404)
     if not visible(sheet):
-        if rev is None and not is_member():
-            abort(404)  # a draft does not exist for the public
-        abort(404)
+        abort(404)  # a draft does not exist for the public
     return sheet, revision
 
 
@@ -145,6 +143,7 @@ def guide():
             first_cat.setdefault(s.slug, cat)
     return render_template("directory/guide.html", filters=f, sheets=found,
                            groups=groups, first_cat=first_cat,
+                           labels={cat: label for cat, label, _m in groups},
                            edition=hours_mod.french_date(now().date()), **_common())
 
 
@@ -433,13 +432,3 @@ def photo(slug: str, filename: str):
     response = send_from_directory(_photo_dir(), filename, max_age=86400)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def unauthorized():
-    """Login page for anonymous visitors (kept for symmetry with the wiki's views)."""
-    return login_manager.unauthorized()
-
-
-def today() -> date:
-    """Today in Paris."""
-    return now().date()

@@ -337,7 +337,7 @@ def test_referent_updates_hours_and_history_shows_it(client, auth, directory):
     response = client.post(url, data=form)
     assert response.status_code == 302
     page = client.get("/annuaire/clic-de-brest").get_data(as_text=True)
-    assert "8 h 30 – 12 h 30" in page
+    assert "8\u00a0h\u00a030 – 12\u00a0h\u00a030" in page  # no-break spaces inside a time
     history = client.get("/annuaire/clic-de-brest/historique").get_data(as_text=True)
     assert "Revenir à la version 1" in history
     diff = client.get("/annuaire/clic-de-brest/diff?from=1&to=2").get_data(as_text=True)
