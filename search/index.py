@@ -176,6 +176,7 @@ class SearchIndex:
         self._wake = threading.Event()
         self._rebuilding = threading.Event()
         self._rebuild_thread: threading.Thread | None = None
+        self._deferred = False
         self._synonyms: tuple[float, dict] = (-1.0, {})
         self._caches: dict = {}
 
@@ -279,11 +280,23 @@ class SearchIndex:
         tmp = self.spool / f".tmp-{name}"
         tmp.write_text(json.dumps({"kind": kind, "key": key}, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, self.spool / name)
+        if self._deferred:
+            return
         if self.sync:
             self.drain(block=True)
         else:
             self._ensure_thread()
             self._wake.set()
+
+    @contextlib.contextmanager
+    def batch(self):
+        """Many saves in a row (an import, the tests' fixtures): index them once, at the end."""
+        self._deferred = True
+        try:
+            yield self
+        finally:
+            self._deferred = False
+            self.drain(block=True)
 
     def listener(self, kind: str) -> Callable:
         """A DocumentStore listener spooling the changes of one kind."""

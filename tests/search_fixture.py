@@ -135,5 +135,6 @@ def make_index(root, *, sync: bool = True, filled: bool = True):
     for kind, source in registry.items():
         source.store.listeners.append(index.listener(kind))
     if filled:
-        fill(sheets, pages)
+        with index.batch():
+            fill(sheets, pages)
     return index, sheets, pages
