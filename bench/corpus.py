@@ -33,7 +33,7 @@ KINDS = ["Compte rendu", "Fiche pratique", "Réunion", "Procédure", "Atelier", 
          "Bilan", "Note", "Ordre du jour", "Partenariat"]
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre"]
-WORDS = (
+_PROSE = (
     "accueil personne hébergée orientation écoute bénévole travailleur social éducatrice "
     "association réseau partenaire permanence démarche dossier préfecture sécurité sociale "
     "complémentaire santé médecin infirmière pharmacie hôpital urgences psychiatrie CMP "
@@ -54,7 +54,8 @@ WORDS = (
     "hiver été automne printemps semaine week-end matin après-midi soirée nuit "
     "réunion compte rendu bilan évaluation projet financement subvention convention "
     "équipe salarié stagiaire service civique formation sensibilisation coordination"
-).split()
+)
+WORDS = _PROSE.split()
 
 
 def _sentence(rng: random.Random, links: list[str]) -> str:

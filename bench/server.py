@@ -1,0 +1,126 @@
+"""Start Repères (or the hello app) under gunicorn on a loopback port; memory of its processes.
+
+    with Server(app="app:create_app()", data_dir=...) as server:
+        server.cold_start_s, server.base, server.pss_mb()
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def gunicorn_command(app: str, port: int, workers: int, worker_class: str, threads: int) -> list[str]:
+    """The gunicorn command line shared by the hello app and Repères."""
+    cmd = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
+           "--workers", str(workers), "--worker-class", worker_class, "--chdir", str(ROOT),
+           "--log-level", "warning", "--keep-alive", "5"]
+    if worker_class == "gthread":
+        cmd += ["--threads", str(threads)]
+    return cmd
+
+
+def children(pid: int) -> list[int]:
+    """Direct children of a process (from /proc)."""
+    out = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            raw = Path(f"/proc/{pid}/task/{task}/children").read_text()
+            out += [int(x) for x in raw.split()]
+    except OSError:
+        pass
+    return out
+
+
+def pss_kb(pid: int) -> int:
+    """Proportional set size of one process, in kB (smaps_rollup)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class Server:
+    """gunicorn in a subprocess; `cold_start_s` is the time from spawn to the first 200 on probe."""
+
+    def __init__(self, app: str, *, data_dir: Path | None = None, probe: str = "/",
+                 workers: int = 2, worker_class: str = "sync", threads: int = 2,
+                 timeout: float = 120.0, env: dict | None = None):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.cmd = gunicorn_command(app, self.port, workers, worker_class, threads)
+        self.env = {**os.environ, **(env or {})}
+        if data_dir is not None:
+            self.env["REPERES_DATA_DIR"] = str(data_dir)
+        self.env.setdefault("REPERES_CONFIG", "/nonexistent/reperes-bench.py")
+        self.probe, self.timeout, self.workers = probe, timeout, workers
+        self.proc: subprocess.Popen | None = None
+        self.cold_start_s = 0.0
+
+    def __enter__(self) -> Server:
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(self.cmd, env=self.env, cwd=ROOT, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = started + self.timeout
+        while True:
+            if self.proc.poll() is not None:
+                err = self.proc.stderr.read().decode(errors="replace")[-3000:]
+                raise RuntimeError(f"gunicorn stopped (code {self.proc.returncode}):\n{err}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                conn.request("GET", self.probe)
+                status = conn.getresponse().status
+                conn.close()
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if time.perf_counter() > deadline:
+                self.__exit__(None, None, None)
+                raise RuntimeError(f"no 200 on {self.probe} after {self.timeout} s")
+            time.sleep(0.005)
+        self.cold_start_s = time.perf_counter() - started
+        self.wait_workers()
+        return self
+
+    def wait_workers(self, timeout: float = 30.0) -> None:
+        """Wait until every worker process has been forked."""
+        deadline = time.perf_counter() + timeout
+        while len(children(self.proc.pid)) < self.workers and time.perf_counter() < deadline:
+            time.sleep(0.05)
+
+    def pids(self) -> list[int]:
+        """The master and its workers."""
+        return [self.proc.pid, *children(self.proc.pid)] if self.proc else []
+
+    def pss_mb(self) -> float:
+        """Sum of the PSS of every server process, in MB."""
+        return sum(pss_kb(p) for p in self.pids()) / 1024
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
