@@ -421,3 +421,10 @@ def test_evaluation_partial_counts_the_last_twelve_months(app, auth, client, mix
     assert "Événements du réseau par mois" in html
     assert "2026-11" in html
     assert "2025-11" not in html
+
+
+def test_evaluation_page_shows_the_events_by_month(client, auth, mixed):
+    auth.login()
+    html = client.get("/evaluation/").get_data(as_text=True)
+    assert "Événements du réseau par mois" in html
+    assert "2026-11" in html
