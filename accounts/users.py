@@ -146,6 +146,12 @@ class UserStore:
         self.save(user)
         return password
 
+    def end_sessions(self, username: str) -> None:
+        """End every session of an account: copied or stolen session cookies stop working."""
+        user = self._require(username)
+        user.session_version += 1
+        self.save(user)
+
     def set_active(self, username: str, active: bool) -> User:
         """Enable or disable an account; disabling ends its sessions."""
         user = self._require(username)

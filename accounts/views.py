@@ -52,7 +52,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """End the session."""
+    """End the session; a copy of the session cookie stops working too (every device logs out)."""
+    if current_user.is_authenticated:
+        users().end_sessions(current_user.username)
     logout_user()
     session.clear()
     flash(_("Vous êtes déconnecté."), "info")
