@@ -110,18 +110,18 @@ def test_readable_diff_shows_unrelated_lines_whole():
 @dataclass
 class _User:
     username: str
-    session_version: int = 1
+    password_hash: str = "scrypt:1"
     active: bool = True
 
 
-def test_feed_keys_end_with_the_session_version():
+def test_feed_keys_end_with_the_password():
     people = {"anne": _User("anne")}
-    key = make_key("secret", "anne", 1)
+    key = make_key("secret", people["anne"])
     assert check_key("secret", key, people.get) is people["anne"]
     assert check_key("autre-secret", key, people.get) is None
     assert check_key("secret", key + "x", people.get) is None
     assert check_key("secret", "", people.get) is None
-    people["anne"].session_version = 2  # password changed
+    people["anne"].password_hash = "scrypt:2"  # password changed
     assert check_key("secret", key, people.get) is None
-    people["anne"] = _User("anne", 1, active=False)
+    people["anne"] = _User("anne", "scrypt:1", active=False)
     assert check_key("secret", key, people.get) is None

@@ -532,7 +532,7 @@ def recent():
     if not is_member():
         return login_manager.unauthorized()
     entries = pages().recent(150)
-    key = feeds.make_key(current_app.secret_key, current_user.username, current_user.session_version)
+    key = feeds.make_key(current_app.secret_key, current_user)
     return render_template("wiki/recent.html", entries=entries, labels=ACTION_LABELS,
                            user_label=_user_label,
                            feed_url=url_for("wiki.recent_atom", cle=key, _external=True))
