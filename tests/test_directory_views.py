@@ -53,10 +53,10 @@ def test_list_shows_published_sheets_with_count(client, directory):
 
 def test_shower_open_now_in_three_taps(client, directory):
     html = client.get("/annuaire/").get_data(as_text=True)
-    assert 'href="/annuaire/?besoin=se-laver"' in html
+    assert 'href="/annuaire/?besoin=se-laver#resultats"' in html
     html = client.get("/annuaire/?besoin=se-laver").get_data(as_text=True)
     assert set(names(html)) == {"Agheb / Le Phare", "Halte accueil Frédéric Ozanam"}
-    assert "besoin=se-laver&amp;ouvert=maintenant" in html
+    assert "besoin=se-laver&amp;ouvert=maintenant#resultats" in html
     html = client.get("/annuaire/?besoin=se-laver&ouvert=maintenant").get_data(as_text=True)
     assert names(html) == ["Agheb / Le Phare"]
     assert "Ouvert maintenant — ferme à 12 h 30" in html
