@@ -338,15 +338,16 @@ def _save(current: cal.Entry | None):
                 values, {"picture": str(exc)}, name=name, base_rev=base_rev, current=current)), 400
         event.picture = new_picture
     store = events()
-    if name is None:
-        name = new_name(event, lambda n: store.current_number(n) is not None)
     author = current_username()
     meta = {**event.meta(), "reviewed": cal.reviewed_mark(
         current.revision if current else None, event.structure, author, _referents(event.structure))}
+    comment = form.get("comment", "")[:300].strip() or ("création" if current is None else "")
     try:
-        store.save(name, event.to_text(), author=author, meta=meta,
-                   comment=form.get("comment", "")[:300].strip() or ("création" if current is None else ""),
-                   base_rev=base_rev or None)
+        if current is not None:
+            store.save(name, event.to_text(), author=author, meta=meta, comment=comment,
+                       base_rev=base_rev)
+        else:
+            name = _create(store, event, author=author, meta=meta, comment=comment)
     except (ConflictError, StoreError):
         if new_picture:
             _drop_picture(new_picture)
@@ -365,6 +366,20 @@ def _save(current: cal.Entry | None):
                 "Choisissez l'état « publié » quand il est prêt."), "info")
     flash(_("Événement enregistré."), "success")
     return redirect(event_url(name))
+
+
+def _create(store: DocumentStore, event, *, author: str, meta: dict, comment: str) -> str:
+    """Save a new event under a fresh name; two members creating the same one never collide."""
+    for _attempt in range(5):
+        name = new_name(event, lambda n: store.current_number(n) is not None)
+        try:
+            # base_rev=0: "this did not exist"; if someone took the name meanwhile, it conflicts.
+            store.save(name, event.to_text(), author=author, meta=meta, comment=comment,
+                       base_rev=0, action="SAVENEW")
+        except ConflictError:
+            continue
+        return name
+    raise StoreError(17, "Aucun nom libre pour ce nouvel événement.")
 
 
 def _audit(action: str, name: str, detail: str = "") -> None:

@@ -428,3 +428,18 @@ def test_evaluation_page_shows_the_events_by_month(client, auth, mixed):
     html = client.get("/evaluation/").get_data(as_text=True)
     assert "Événements du réseau par mois" in html
     assert "2026-11" in html
+
+
+def test_two_members_creating_the_same_event_never_overwrite_each_other(app, monkeypatch):
+    from agenda import views
+
+    store = app.extensions["reperes"]["events"]
+    first = Event(title="A", start="2026-12-03T14:00", end="2026-12-03T15:00")
+    store.save("pris", first.to_text(), author="anne")
+    names = iter(["pris", "libre"])  # the first name was taken between the check and the save
+    monkeypatch.setattr(views, "new_name", lambda event, exists: next(names))
+    second = Event(title="B", start="2026-12-03T14:00", end="2026-12-03T15:00")
+    with app.test_request_context():
+        assert views._create(store, second, author="bob", meta={}, comment="") == "libre"
+    assert cal.load(store, "pris").event.title == "A"
+    assert cal.load(store, "libre").event.title == "B"
