@@ -222,4 +222,5 @@ def check_password_strength(password: str) -> None:
         raise UserError(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
 
 
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+# generate_password_hash("not-a-real-password"), computed once (scrypt at import slowed every start by ~70 ms)
+_DUMMY_HASH = "scrypt:32768:8:1$k1mlphRBxvHwzN6E$a6a7ca327c3baac26d4d9af265dd23016e2efe08f683984751be1876ae2a075cb7f57c515bee729e51f77131713f3e14f75fde14e3a2687ee2b4886a4084eb69"
