@@ -32,6 +32,41 @@ def init_app(app):
     register_seeder(app, demo.seed)
     _register_search(app, store)
     app.before_request(lambda: _follow_sheets(app, store))
+    from admin.check import register_media
+
+    register_media(app, _media_sets)
+
+
+def _media_sets(app):
+    """For `flask check`: event pictures, referred to by any revision (a revert brings one back)."""
+    import json
+    import re
+
+    from admin.check import MediaSet
+    from wiki.store import NotFound
+
+    store = app.extensions["reperes"]["events"]
+    referenced: dict[str, str] = {}
+    for name in store.names(include_deleted=True):
+        try:
+            revisions = store.revisions(name)
+        except NotFound:
+            continue
+        for revision in revisions:
+            try:
+                picture = json.loads(revision.text or "{}").get("picture") or ""
+            except (ValueError, AttributeError):
+                continue
+            if picture:
+                referenced[picture.split(".")[0]] = f"événement {name}"
+    pattern = re.compile(r"^([a-f0-9]{24})(?:-\d+)?\.(?:jpg|png)$")
+
+    def id_of(rel: str):
+        found = pattern.match(rel)
+        return found.group(1) if found else None
+
+    folder = Path(app.config["DATA_DIR"]) / "events-media"
+    return [MediaSet("images des événements", folder, referenced, id_of)]
 
 
 def _follow_sheets(app, store) -> None:

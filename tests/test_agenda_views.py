@@ -443,3 +443,24 @@ def test_two_members_creating_the_same_event_never_overwrite_each_other(app, mon
         assert views._create(store, second, author="bob", meta={}, comment="") == "libre"
     assert cal.load(store, "pris").event.title == "A"
     assert cal.load(store, "libre").event.title == "B"
+
+
+def test_check_knows_event_pictures(app, client, auth):
+    from PIL import Image  # test only: make a small PNG
+
+    from admin.check import check, media_sets
+
+    buffer = BytesIO()
+    Image.new("RGB", (50, 40), "blue").save(buffer, "PNG")
+    auth.login()
+    data = form(auth, picture_alt="Carré bleu")
+    data["picture"] = (BytesIO(buffer.getvalue()), "bleu.png")
+    assert client.post("/agenda/nouveau", data=data, content_type="multipart/form-data").status_code == 302
+    media = [m for m in media_sets(app) if m.label == "images des événements"]
+    assert len(media[0].referenced) == 1
+    report = check(app.config["DATA_DIR"], media)
+    assert not [p for p in report.problems if p.kind.startswith("media")]
+    stray = media[0].folder / ("0" * 24 + ".jpg")
+    stray.write_bytes(b"x")
+    report = check(app.config["DATA_DIR"], media_sets(app))
+    assert [p.kind for p in report.problems if "0" * 24 in str(p.path)] == ["media-orphan"]
