@@ -409,6 +409,23 @@ def test_edit_notice_shows_who_is_editing(app):
     assert "En cours de modification par Anne" not in bob.get("/wiki/CR").get_data(as_text=True)
 
 
+def test_edit_notice_is_kept_alive_and_cleared_on_cancel(app):
+    store = app.extensions["reperes"]["pages"]
+    store.save("CR", TEXT, author="admin")
+    anne, bob = _two_members(app)
+    _base, token = _form(anne, "/wiki/CR?action=edit")
+    notices = app.extensions["reperes"]["edit_notices"]
+    first_seen = notices.editors("CR")[0].seen
+    assert anne.post("/wiki/CR?action=editing", data={"csrf_token": token}).status_code == 204
+    assert notices.editors("CR")[0].seen >= first_seen
+    assert app.test_client().post("/wiki/CR?action=editing").status_code == 400  # no token
+    response = anne.post("/wiki/CR?action=cancel", data={"text": "brouillon", "csrf_token": token})
+    assert response.status_code == 303
+    assert notices.editors("CR") == []
+    assert store.load("CR").text == TEXT
+    assert "En cours de modification" not in bob.get("/wiki/CR").get_data(as_text=True)
+
+
 # ------------------------------------------------------------------ history, diff, revert, rename, delete
 
 

@@ -21,6 +21,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -143,8 +144,14 @@ def _editors(name: str) -> list:
 
 
 def _user_label(username: str) -> str:
-    user = users().get(username) if username else None
-    return user.label if user else (username or "?")
+    """Display name of an account (read once per request)."""
+    if not username:
+        return "?"
+    cache = g.setdefault("wiki_user_labels", {})
+    if username not in cache:
+        user = users().get(username)
+        cache[username] = user.label if user else username
+    return cache[username]
 
 
 @bp.context_processor
@@ -212,7 +219,7 @@ def page(name: str):
         if not is_member():
             return login_manager.unauthorized()
         post_actions = {"edit": edit, "view": edit, "revert": revert, "rename": rename, "delete": delete,
-                        "upload": upload, "task": toggle_task}
+                        "upload": upload, "task": toggle_task, "cancel": cancel_edit, "editing": still_editing}
         if action not in post_actions:
             abort(400, description=_("Action inconnue."))
         return post_actions[action](name)
@@ -322,6 +329,18 @@ def edit(name: str):
         flash(_("Quelqu'un a modifié la page pendant que vous écriviez : vos changements ont été "
                 "fusionnés avec les siens. Relisez le résultat."), "info")
     return redirect(page_url(revision.name))
+
+
+def cancel_edit(name: str):
+    """Leave the editor without saving: others no longer see the edit notice."""
+    notices().clear(name, current_username())
+    return redirect(page_url(name) if pages().exists(name) else url_for("wiki.index"), 303)
+
+
+def still_editing(name: str):
+    """Keep the edit notice alive while the form stays open (called by static/js/wiki.js)."""
+    notices().touch(name, current_username())
+    return "", 204
 
 
 def history(name: str):
