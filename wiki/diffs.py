@@ -8,6 +8,7 @@ No HTML here: escaping is the template's job.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from wiki.store import DiffLine, diff_lines
@@ -23,19 +24,34 @@ class Row:
     segments: tuple[tuple[bool, str], ...]
 
 
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+
+
+def _merge(parts: list[tuple[bool, str]]) -> tuple[tuple[bool, str], ...]:
+    """Join neighbouring parts of the same kind (a changed phrase is one <ins>, not one per word)."""
+    out: list[tuple[bool, str]] = []
+    for changed, text in parts:
+        if out and out[-1][0] == changed:
+            out[-1] = (changed, out[-1][1] + text)
+        else:
+            out.append((changed, text))
+    return tuple(out)
+
+
 def _pair(old: str, new: str) -> tuple[tuple[tuple[bool, str], ...], tuple[tuple[bool, str], ...]]:
-    """Split two similar lines into unchanged and changed parts."""
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    if matcher.ratio() < 0.5:
+    """Split two similar lines into unchanged and changed words."""
+    a_words, b_words = _TOKEN.findall(old), _TOKEN.findall(new)
+    matcher = difflib.SequenceMatcher(None, a_words, b_words, autojunk=False)
+    if matcher.ratio() < 0.4:
         return ((True, old),), ((True, new),)
     a: list[tuple[bool, str]] = []
     b: list[tuple[bool, str]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if i2 > i1:
-            a.append((tag != "equal", old[i1:i2]))
+            a.append((tag != "equal", "".join(a_words[i1:i2])))
         if j2 > j1:
-            b.append((tag != "equal", new[j1:j2]))
-    return tuple(a), tuple(b)
+            b.append((tag != "equal", "".join(b_words[j1:j2])))
+    return _merge(a), _merge(b)
 
 
 def _rows(hunk: list[DiffLine]) -> list[Row]:
