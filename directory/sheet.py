@@ -414,11 +414,17 @@ def validate_service(service: Service, prefix: str) -> dict[str, str]:
 def load(store: DocumentStore, slug: str, rev: int | None = None) -> tuple[Sheet, Revision]:
     """A sheet and its revision (NotFound when missing, deleted or unreadable)."""
     revision = store.load(slug, rev)
-    try:
-        sheet = from_json(revision.text)
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-        raise NotFound(f"{slug}: unreadable sheet") from exc
-    return replace(sheet, slug=slug), revision
+    cache = store.__dict__.setdefault("_sheets", {})  # revisions are immutable: safe to keep
+    sheet = cache.get((slug, revision.number))
+    if sheet is None:
+        try:
+            sheet = replace(from_json(revision.text), slug=slug)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            raise NotFound(f"{slug}: unreadable sheet") from exc
+        if len(cache) > 4096:
+            cache.clear()
+        cache[(slug, revision.number)] = sheet
+    return sheet, revision
 
 
 def all_sheets(store: DocumentStore) -> list[tuple[Sheet, Revision]]:
