@@ -30,7 +30,9 @@ _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 def _merge(parts: list[tuple[bool, str]]) -> tuple[tuple[bool, str], ...]:
     """Join neighbouring parts of the same kind (a changed phrase is one <ins>, not one per word)."""
     out: list[tuple[bool, str]] = []
-    for changed, text in parts:
+    for i, (changed, text) in enumerate(parts):
+        if not changed and text.isspace() and 0 < i < len(parts) - 1 and parts[i - 1][0] and parts[i + 1][0]:
+            changed = True  # the space between two changed words belongs to the change
         if out and out[-1][0] == changed:
             out[-1] = (changed, out[-1][1] + text)
         else:
@@ -41,8 +43,12 @@ def _merge(parts: list[tuple[bool, str]]) -> tuple[tuple[bool, str], ...]:
 def _pair(old: str, new: str) -> tuple[tuple[tuple[bool, str], ...], tuple[tuple[bool, str], ...]]:
     """Split two similar lines into unchanged and changed words."""
     a_words, b_words = _TOKEN.findall(old), _TOKEN.findall(new)
+    words_only = difflib.SequenceMatcher(None, [w for w in a_words if not w.isspace()],
+                                         [w for w in b_words if not w.isspace()], autojunk=False)
+    if words_only.ratio() < 0.4:
+        return ((True, old),), ((True, new),)
     matcher = difflib.SequenceMatcher(None, a_words, b_words, autojunk=False)
-    if matcher.ratio() < 0.4:
+    if not a_words or not b_words:
         return ((True, old),), ((True, new),)
     a: list[tuple[bool, str]] = []
     b: list[tuple[bool, str]] = []
