@@ -92,4 +92,14 @@
   }
 
   document.querySelectorAll("[data-recorder]").forEach(setup);
+
+  // A photo or video chosen is sent at once (one step less); its name is shown meanwhile.
+  document.querySelectorAll("input[data-autosend]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var shown = input.parentNode.querySelector("[data-file-name]");
+      if (!input.files || !input.files.length) return;
+      if (shown) shown.textContent = input.files[0].name + " …";
+      if (input.form && input.form.requestSubmit) input.form.requestSubmit();
+    });
+  });
 }());

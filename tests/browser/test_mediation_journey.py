@@ -86,3 +86,32 @@ def test_voice_opinion_from_workshop_to_public_sheet(page, live_app):
     page.goto("/galerie/")
     expect(page.get_by_text(TRANSCRIPT)).to_be_visible()
     assert_no_axe_violations(page, tags=WCAG22_AA)
+
+
+def test_photo_is_sent_as_soon_as_chosen_and_bad_files_get_kind_words(page, live_app, tmp_path):
+    import io
+
+    from PIL import Image
+
+    login(page, "medi")
+    page.goto("/atelier/")
+    page.get_by_label("Titre de l'atelier").fill("Atelier photo")
+    page.get_by_role("button", name="Ouvrir l'atelier").click()
+    page.get_by_label("Nouveau pseudonyme").fill("Zia")
+    page.get_by_role("button", name="Ajouter", exact=True).click()
+    page.get_by_role("button", name="Donner la main à Zia").click()
+    page.get_by_role("link", name="Prendre une photo").click()
+
+    fake = tmp_path / "photo.jpg"
+    fake.write_text("<html><script>alert(1)</script></html>")
+    page.get_by_label("Prendre ou choisir la photo").set_input_files(str(fake))
+    expect(page.get_by_role("alert")).to_have_text("Ce fichier n'est pas une photo. Essayez une autre photo.")
+
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), "orange").save(out, "JPEG")
+    real = tmp_path / "vraie.jpg"
+    real.write_bytes(out.getvalue())
+    page.get_by_label("Prendre ou choisir la photo").set_input_files(str(real))
+    expect(page.locator("h1")).to_have_text("Quelques mots ?")
+    store = live_app.extensions["reperes"]["mediation"]
+    assert [c.kind for c in store.all() if store.participant(c.participant).pseudonym == "Zia"] == ["photo"]
