@@ -33,7 +33,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from accounts.auth import current_username, is_member, login_required
+from accounts.auth import current_username, is_member, login_required, role_required
 from directory import export as export_mod
 from directory import finder, forms
 from directory import hours as hours_mod
@@ -418,6 +418,29 @@ def follow():
     stale.sort(key=lambda pair: (not pair[1], pair[0].updated))
     return render_template("directory/follow.html", mine=mine, to_review=to_review, stale=stale,
                            drafts=drafts, archived=archived, **_common())
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required("admin")
+def import_page():
+    """Admins: import a CSV or data·inclusion file; a dry run first, then for real."""
+    report = None
+    status_code = 200
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            report = export_mod.ImportReport(errors=[_("Choisissez un fichier CSV ou JSON.")])
+        else:
+            data = upload.stream.read(10 * 1024 * 1024 + 1)
+            if len(data) > 10 * 1024 * 1024:
+                report = export_mod.ImportReport(errors=[_("Le fichier dépasse 10 Mo.")])
+            else:
+                report = export_mod.import_file(store(), upload.filename, data,
+                                                author=current_username(),
+                                                dry_run=request.form.get("apply") != "1")
+        if not report.ok:
+            status_code = 400
+    return render_template("directory/import.html", report=report), status_code
 
 
 @bp.route("/<slug>/photo/<filename>")

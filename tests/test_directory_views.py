@@ -444,3 +444,46 @@ def test_a_file_that_is_not_a_photo_is_refused(client, auth, directory):
 
 def test_menu_has_the_directory(client, directory):
     assert 'href="/annuaire/"' in client.get("/annuaire/guide").get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- web import (admins)
+
+
+def upload(client, auth, content: bytes, apply: str, name="guide.csv"):
+    token = auth.token("/annuaire/import")
+    return client.post("/annuaire/import", data={"csrf_token": token, "apply": apply,
+                                                 "file": (io.BytesIO(content), name)},
+                       content_type="multipart/form-data")
+
+
+def test_import_page_is_for_admins_only(client, auth, directory):
+    assert client.get("/annuaire/import").status_code == 302
+    auth.login("anne")
+    assert client.get("/annuaire/import").status_code == 403
+
+
+def test_import_page_dry_run_then_import(client, auth, directory):
+    auth.login("admin")
+    text = b"nom,adresse,telephones\nLe Nouveau Lieu,3 rue de Siam,02 98 00 00 44\n"
+    response = upload(client, auth, text, "0")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Essai à blanc" in html
+    assert "création" in html
+    assert not directory.exists("le-nouveau-lieu")
+    response = upload(client, auth, text, "1")
+    assert "Import terminé" in response.get_data(as_text=True)
+    assert load(directory, "le-nouveau-lieu")[0].status == "brouillon"
+
+
+def test_import_page_reports_bad_lines_and_imports_nothing(client, auth, directory):
+    auth.login("admin")
+    text = b"nom,courriel\nLieu A,a@exemple.org\nLieu B,sans-arobase\n"
+    response = upload(client, auth, text, "1")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Rien n'a été importé" in html
+    assert "@" in html
+    assert not directory.exists("lieu-a")
+    response = upload(client, auth, b"nom,couleur\nX,bleu\n", "1")
+    assert "Colonne inconnue" in response.get_data(as_text=True)
