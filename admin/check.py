@@ -321,19 +321,20 @@ def _check_temp(data_dir: Path, report: Report) -> None:
 def _check_media(data_dir: Path, media: MediaSet, report: Report) -> None:
     if not media.folder.is_dir():
         return
-    present: dict[str, Path] = {}  # media id -> its file or folder directly under media.folder
+    present: dict[str, set[Path]] = {}  # media id -> its files or folders under media.folder
     for path in sorted(media.folder.rglob("*")):
         rel = path.relative_to(media.folder).as_posix()
         if not path.is_file() or any(part.startswith(".") for part in rel.split("/")):
             continue
         media_id = media.id_of(rel)
-        if media_id and media_id not in present:
-            present[media_id] = media.folder / rel.split("/", 1)[0]
+        if media_id:
+            present.setdefault(media_id, set()).add(media.folder / rel.split("/", 1)[0])
     report.media += len(present)
-    for media_id, path in sorted(present.items()):
+    for media_id, paths in sorted(present.items()):
         if media_id not in media.referenced:
-            report.problems.append(Problem("media-orphan", _rel(data_dir, path),
-                                           f"{media.label} : aucun document ne s'y réfère", True))
+            for path in sorted(paths):  # the file and its thumbnails, or the media's folder
+                report.problems.append(Problem("media-orphan", _rel(data_dir, path),
+                                               f"{media.label} : aucun document ne s'y réfère", True))
     for media_id, owner in sorted(media.referenced.items()):
         if media_id not in present:
             report.problems.append(Problem(

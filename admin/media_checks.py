@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 
 from admin.check import MediaSet
+
+MEDIA_ID = re.compile(r"^m-[0-9a-f]{12}$")  # mediation/store.py MEDIA_ID_RE
 
 
 def mediation_media(app) -> list[MediaSet]:
@@ -36,4 +39,9 @@ def mediation_media(app) -> list[MediaSet]:
             owner = store.media_owner(entry.name) if entry.is_dir() else None
             if owner and docs.current_number(owner) is not None:
                 referenced.setdefault(entry.name, f"contribution {owner}")
-    return [MediaSet("médiation", store.media_root, referenced)]
+    def id_of(rel: str) -> str | None:
+        # Only mediation's own folders: media/ also holds other packages' files (structures/).
+        first = rel.split("/", 1)[0]
+        return first if MEDIA_ID.match(first) and "/" in rel else None
+
+    return [MediaSet("médiation", store.media_root, referenced, id_of)]

@@ -198,6 +198,22 @@ def test_first_save_interrupted_is_repairable(tmp_path):
     assert check(data).ok
 
 
+def test_an_orphan_and_its_thumbnails_all_go_to_quarantine(tmp_path):
+    data = _data(tmp_path)
+    for name in ("zzz999.jpg", "zzz999-640.jpg", "zzz999-t/320.jpg"):
+        (data / "media" / name).parent.mkdir(exist_ok=True)
+        (data / "media" / name).write_bytes(b"x")
+        _old(data / "media" / name)
+    _old(data / "media" / "zzz999-t")
+    same = MediaSet("photos", data / "media", {"abc123": "c-1"}, lambda rel: rel.split(".")[0].split("-")[0])
+    report = check(data, [same])
+    assert sorted(p.path for p in report.problems) == ["media/zzz999-640.jpg", "media/zzz999-t",
+                                                       "media/zzz999.jpg"]
+    assert len(repair(data, report.problems)) == 3
+    assert check(data, [same]).ok
+    assert (data / "quarantine" / "media" / "zzz999-t" / "320.jpg").exists()
+
+
 def test_recent_temp_files_outside_documents_are_left_alone(tmp_path):
     data = _data(tmp_path)
     (data / "users" / ".tmp-now").write_text("being written right now")
@@ -266,7 +282,11 @@ def test_mediation_media_without_owner_and_owner_without_media(app, runner):
     kept = store.create("photo", "p-000000000001", "w-000000000001", "mia", "mia")
     info = store.add_media(kept.id, {"main": ("jpg", b"photo"), "t320": ("jpg", b"small")}, {})
     store.update(kept.id, lambda c: setattr(c, "media", info), "mia")
-    assert runner.invoke(args=["check"]).exit_code == 0
+    other = Path(app.config["DATA_DIR"]) / "media" / "structures"  # the directory's photos
+    other.mkdir(parents=True, exist_ok=True)
+    (other / "0a1b2c3d4e5f60718293.jpg").write_bytes(b"a sheet's photo")
+    result = runner.invoke(args=["check"])
+    assert result.exit_code == 0, result.output
 
     orphan = store.add_media("c-0000000000ff", {"main": ("jpg", b"nobody's")}, {})
     broken = store.create("voix", "p-000000000001", "w-000000000001", "mia", "mia")
