@@ -95,6 +95,10 @@ def review(cid: str):
 
     preview = Contribution(**{**item.__dict__})
     edit(preview)
+    if action == "save" and item.status == "publie":
+        problems = preview.publication_problems()  # what is public stays complete
+        if problems:
+            return _render_review(item, problems, 400, form)
     if action == "publish":
         problems = preview.publication_problems()
         if item.status != "propose":

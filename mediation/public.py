@@ -60,7 +60,7 @@ def feed():
     """Atom feed of the public news: published, public contributions."""
     items = sorted((c for c in store().all() if c.is_public),
                    key=lambda c: -(c.published or c.created))[:FEED_SIZE]
-    xml = render_template("mediation/feed.atom", items=items, places={p.slug: p for p in places.all_places()},
+    xml = render_template("mediation/feed.atom.xml", items=items, places={p.slug: p for p in places.all_places()},
                           updated=max((c.published for c in items), default=0))
     response = current_app.response_class(xml, mimetype="application/atom+xml")
     response.headers["Cache-Control"] = "no-cache"

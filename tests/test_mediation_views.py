@@ -540,3 +540,32 @@ def test_admin_purges_one_withdrawn_contribution(scene):
     assert admin.post(f"/atelier/c/{cid}/purger", token_url="/atelier/").status_code == 302
     assert store(app).get(cid) is None
     assert not Path(app.config["DATA_DIR"], "media", media_id).exists()
+
+
+def test_feed_and_pages_escape_what_people_typed(scene):
+    app, device, moderator = scene["app"], scene["device"], scene["moderator"]
+    response = device.post("/atelier/moi/nouveau/texte", {"texte": "<script>alert(1)</script> & <b>gras</b>"},
+                           "/atelier/moi")
+    cid = cid_from(response)
+    base = f"/atelier/c/{cid}"
+    device.post(f"{base}/lieu", {"lien": "aucun"}, "/atelier/moi")
+    device.post(f"{base}/accord", {"portee": "public"}, "/atelier/moi")
+    device.post(f"{base}/envoi", {"action": "envoyer"}, "/atelier/moi")
+    assert moderator.post(f"/moderation/{cid}", {"action": "publish", "text": store(app).get(cid).text,
+                                                 "alt": "", "transcript": ""}, f"/moderation/{cid}").status_code == 302
+    anonymous = app.test_client()
+    for url in ("/galerie/flux.atom", "/galerie/", f"/galerie/{cid}"):
+        body = anonymous.get(url).get_data(as_text=True)
+        assert "&lt;script&gt;" in body
+        assert "<script>alert" not in body
+
+
+def test_published_public_photo_keeps_its_alt_text(scene):
+    app, moderator = scene["app"], scene["moderator"]
+    cid = send_photo(app, scene["device"])
+    moderator.post(f"/moderation/{cid}", {"action": "publish", "text": "t", "alt": "Une cour", "transcript": ""},
+                   f"/moderation/{cid}")
+    response = moderator.post(f"/moderation/{cid}", {"action": "save", "text": "t", "alt": " ", "transcript": ""},
+                              f"/moderation/{cid}")
+    assert response.status_code == 400
+    assert store(app).get(cid).alt == "Une cour"
