@@ -456,6 +456,26 @@ def test_history_lists_revisions_with_compare_form(client, app, auth):
     assert 'name="from"' in html
     assert 'name="to"' in html
     assert "Revenir à la version 1" in html
+    assert max_form_depth(html) == 1  # a form inside a form would submit the wrong one
+
+
+def max_form_depth(html: str) -> int:
+    """The deepest nesting of <form> elements in html."""
+    class Depth(HTMLParser):
+        depth = deepest = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "form":
+                self.depth += 1
+                self.deepest = max(self.deepest, self.depth)
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.depth -= 1
+
+    parser = Depth()
+    parser.feed(html)
+    return parser.deepest
 
 
 def test_revert_makes_a_new_revision(client, app, auth):
