@@ -22,31 +22,38 @@ import contextlib
 import fcntl
 import json
 import logging
+import math
 import os
 import secrets
 import shutil
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.analysis import Filter, RegexTokenizer
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.lang.snowball.french import FrenchStemmer
-from whoosh.query import And, NullQuery, Or, Query, Term
+from whoosh.query import Term
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import CLEAR
 
 from search.text import (
     STOP_WORDS,
     WORD,
     Snippet,
+    edit_distance,
     expand_dates,
     fold,
     highlight,
     make_snippet,
+    one_edit,
     parse_synonyms,
 )
 
@@ -156,6 +163,207 @@ class Results:
     rebuilding: bool = False       # the index is being rebuilt
 
 
+# ---------------------------------------------------------------- scoring on posting arrays
+#
+# Whoosh keeps the postings; scoring and counting are done here on numpy arrays, one
+# segment at a time: a query term is a few array operations instead of a Python loop
+# per matching document (the corpus's common words match thousands of documents).
+# Segment data never changes (deletions aside), so it is cached per segment.
+
+BM25_K1 = 1.2
+BM25_B = 0.75
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
+def _read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, term frequencies) of a term in one segment, read block by block."""
+    try:
+        tbytes = reader._text_to_bytes(fieldname, text)
+        if (fieldname, tbytes) not in reader._terms:
+            return _EMPTY
+        matcher = reader._terms.matcher(fieldname, tbytes, reader.schema[fieldname].format)
+    except Exception:
+        return _EMPTY
+    ids: list[int] = []
+    weights: list[float] = []
+    try:
+        while True:  # whole blocks at a time (W3LeafMatcher internals, pinned by the version)
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            if matcher._lastblock:
+                break
+            matcher._next_block()
+    except AttributeError:  # another codec: the slow, public way
+        ids, weights = [], []
+        matcher = reader.postings(fieldname, text)
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+
+
+class _Segment:
+    """What a segment never changes: field lengths, public and kind masks, postings (LRU)."""
+
+    POSTINGS_CACHE = 256
+
+    def __init__(self, reader):
+        self.n = reader.doc_count_all()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._postings: OrderedDict = OrderedDict()
+        self._names: dict[str, list] = {}
+        self._vocabulary: set[str] | None = None
+        self._lock = threading.Lock()
+        self.public = self.mask(_read_postings(reader, "public", "1")[0])
+        self.kinds = {}
+        for raw in reader.lexicon("kind"):
+            kind = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            self.kinds[kind] = self.mask(_read_postings(reader, "kind", kind)[0])
+
+    def mask(self, ids: np.ndarray) -> np.ndarray:
+        out = np.zeros(self.n, dtype=bool)
+        out[ids] = True
+        return out
+
+    def live_mask(self, reader) -> np.ndarray:
+        live = np.ones(self.n, dtype=bool)
+        deleted = reader.deleted_docs_set if hasattr(reader, "deleted_docs_set") else ()
+        if deleted:
+            live[np.fromiter(deleted, dtype=np.int64)] = False
+        return live
+
+    def lengths(self, reader, fieldname: str) -> np.ndarray:
+        cached = self._lengths.get(fieldname)
+        if cached is None:
+            try:
+                column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+                raw = np.fromiter((column[d] for d in range(self.n)), dtype=np.uint8, count=self.n) \
+                    if column is not None else np.zeros(self.n, dtype=np.uint8)
+                cached = _BYTE_TO_LENGTH[raw]
+            except AttributeError:
+                cached = np.array([reader.doc_field_length(d, fieldname, 0) for d in range(self.n)],
+                                  dtype=np.float32)
+            self._lengths[fieldname] = cached
+        return cached
+
+    def postings(self, reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (fieldname, text)
+        with self._lock:
+            found = self._postings.get(key)
+            if found is not None:
+                self._postings.move_to_end(key)
+                return found
+        found = _read_postings(reader, fieldname, text)
+        with self._lock:
+            self._postings[key] = found
+            while len(self._postings) > self.POSTINGS_CACHE:
+                self._postings.popitem(last=False)
+        return found
+
+    def vocabulary(self, reader) -> set[str]:
+        """Every term of the searchable public fields (for typo correction)."""
+        if self._vocabulary is None:
+            words = set()
+            for fieldname in ("title", "tags", "body"):
+                words.update(t.decode("utf-8") if isinstance(t, bytes) else t
+                             for t in reader.lexicon(fieldname))
+            self._vocabulary = words
+        return self._vocabulary
+
+    def names(self, reader, kind: str) -> list[tuple[int, str, str, str]]:
+        """(docnum, folded title, title, url) of the documents of a kind, for suggestions."""
+        cached = self._names.get(kind)
+        if cached is None:
+            cached = []
+            mask = self.kinds.get(kind)
+            for docnum in np.flatnonzero(mask) if mask is not None else ():
+                stored = reader.stored_fields(int(docnum))
+                title = stored.get("title", "")
+                cached.append((int(docnum), " ".join(fold(title).split()), title, stored.get("url", "")))
+            self._names[kind] = cached
+        return cached
+
+
+class _Scorer:
+    """BM25F over a query tree: ("term", t, boost) | ("or", [...]) | ("and", [...])."""
+
+    def __init__(self, searcher, fields: tuple[str, ...]):
+        self.searcher = searcher
+        self.fields = fields
+        self.total = max(1, searcher.doc_count_all())
+        self.avg = {f: max(1.0, searcher.reader().field_length(f) / self.total) for f in fields}
+        self._idf: dict[tuple[str, str], float] = {}
+
+    def idf(self, fieldname: str, text: str) -> float:
+        key = (fieldname, text)
+        if key not in self._idf:
+            df = self.searcher.doc_frequency(fieldname, text)
+            self._idf[key] = math.log(1 + (self.total - df + 0.5) / (df + 0.5))
+        return self._idf[key]
+
+    def evaluate(self, node, seg: _Segment, reader) -> tuple[np.ndarray, np.ndarray]:
+        """(matching mask, scores) of a query tree in one segment."""
+        op = node[0]
+        if op == "term":
+            _op, text, boost = node
+            mask = np.zeros(seg.n, dtype=bool)
+            scores = np.zeros(seg.n, dtype=np.float32)
+            for fieldname in self.fields:
+                ids, tf = seg.postings(reader, fieldname, text)
+                if not len(ids):
+                    continue
+                norm = 1 - BM25_B + BM25_B * seg.lengths(reader, fieldname)[ids] / self.avg[fieldname]
+                weight = FIELD_BOOSTS[fieldname] * boost * self.idf(fieldname, text)
+                scores[ids] += weight * tf * (BM25_K1 + 1) / (tf + BM25_K1 * norm)
+                mask[ids] = True
+            return mask, scores
+        children = [self.evaluate(child, seg, reader) for child in node[1]]
+        mask = children[0][0].copy()
+        scores = children[0][1].copy()
+        for child_mask, child_scores in children[1:]:
+            if op == "and":
+                mask &= child_mask
+            else:
+                mask |= child_mask
+            scores += child_scores
+        if op == "and":
+            scores *= mask
+        return mask, scores
+
+
+@dataclass
+class _Matches:
+    """Matching documents per segment, with their scores, and how they were found."""
+
+    parts: list  # (segment, reader, offset, mask, scores)
+    marks: set[str]
+    fuzzed: dict[str, list[str]]
+    partial: bool
+
+    def counts(self, kinds: list[str]) -> dict[str, int]:
+        return {k: int(sum(np.count_nonzero(mask & seg.kinds[k]) for seg, _r, _o, mask, _s in self.parts
+                           if k in seg.kinds)) for k in kinds}
+
+    def ranked(self, kind: str | None, limit: int | None) -> list[tuple]:
+        """(segment, reader, local docnum, score), best first (ties: older documents first)."""
+        candidates = []
+        for seg, reader, offset, mask, scores in self.parts:
+            wanted = mask if kind is None else mask & seg.kinds.get(kind, np.zeros(seg.n, dtype=bool))
+            ids = np.flatnonzero(wanted)
+            if limit is not None and len(ids) > limit:
+                top = np.argpartition(-scores[ids], limit - 1)[:limit]
+                ids = ids[top]
+            candidates += [(-float(scores[i]), offset + int(i), seg, reader, int(i)) for i in ids]
+        candidates.sort(key=lambda c: (c[0], c[1]))
+        if limit is not None:
+            candidates = candidates[:limit]
+        return [(seg, reader, local, -neg) for neg, _g, seg, reader, local in candidates]
+
+
 # ---------------------------------------------------------------- the index
 
 
@@ -178,7 +386,7 @@ class SearchIndex:
         self._rebuild_thread: threading.Thread | None = None
         self._deferred = False
         self._synonyms: tuple[float, dict] = (-1.0, {})
-        self._caches: dict = {}
+        self._segment_cache: dict = {}
 
     # -- index folder
 
@@ -507,19 +715,21 @@ class SearchIndex:
         self._local.searcher = (pointer["dir"], searcher)
         return searcher
 
-    def _sets(self, searcher) -> dict:
-        """Document-number sets of the searcher's generation: public docs, docs per kind."""
-        key = (id(searcher.reader()), searcher.reader().generation())
-        cached = self._caches.get("sets")
-        if cached and cached[0] == key:
-            return cached[1]
-        sets: dict = {"public": set(searcher.docs_for_query(Term("public", "1")))}
-        reader = searcher.reader()
-        for kind in reader.lexicon("kind"):
-            kind = kind.decode("utf-8") if isinstance(kind, bytes) else kind
-            sets[("kind", kind)] = set(searcher.docs_for_query(Term("kind", kind)))
-        self._caches["sets"] = (key, sets)
-        return sets
+    def _segments(self, searcher) -> list[tuple]:
+        """(cached segment data, docnum offset, live-documents mask, reader) per segment."""
+        out = []
+        cache = self._segment_cache
+        seen = set()
+        for reader, offset in searcher.reader().leaf_readers():
+            segid = reader.segment().segment_id() if reader.segment() is not None else id(reader)
+            seen.add(segid)
+            data = cache.get(segid)
+            if data is None or data.n != reader.doc_count_all():
+                data = cache[segid] = _Segment(reader)
+            out.append((data, offset, data.live_mask(reader), reader))
+        for segid in [s for s in cache if s not in seen]:
+            del cache[segid]
+        return out
 
     def synonyms(self) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
         """The synonym list as term tuples, re-read when the file changes."""
@@ -550,12 +760,9 @@ class SearchIndex:
         return table
 
     @staticmethod
-    def _term_query(term: str, fields: tuple[str, ...], boost: float = 1.0) -> Query:
-        return Or([Term(f, term, boost=FIELD_BOOSTS[f] * boost) for f in fields])
-
-    def _phrase_query(self, terms: tuple[str, ...], fields, boost: float = 1.0) -> Query:
-        parts = [self._term_query(t, fields, boost) for t in terms]
-        return parts[0] if len(parts) == 1 else And(parts)
+    def _phrase(terms: tuple[str, ...], boost: float = 1.0) -> tuple:
+        parts = [("term", t, boost) for t in terms]
+        return parts[0] if len(parts) == 1 else ("and", parts)
 
     def _parse(self, text: str) -> list[tuple[str, str]]:
         """(original word, term) pairs of a query, stop words left out."""
@@ -567,14 +774,14 @@ class SearchIndex:
         return pairs[:MAX_QUERY_WORDS]
 
     def _build(self, pairs, fields, searcher, *, fuzzy: bool, any_word: bool):
-        """The query: each word (or synonym key) is an OR of its forms; words are ANDed.
+        """The query tree: each word (or synonym key) is an OR of its forms; words are ANDed.
 
-        Returns (query, all terms for highlighting, {word: fuzzy candidate terms}).
+        Returns (tree, all terms for highlighting, {word: fuzzy candidate terms}).
         """
         synonyms = self.synonyms()
         longest = max((len(k) for k in synonyms), default=1)
         terms = [t for _w, t in pairs]
-        groups: list[Query] = []
+        groups: list[tuple] = []
         marks: set[str] = set(terms)
         fuzzed: dict[str, list[str]] = {}
         i = 0
@@ -585,36 +792,34 @@ class SearchIndex:
                     size = k
                     break
             key = tuple(terms[i:i + size])
-            alternatives = [self._phrase_query(key, fields)]
+            alternatives = [self._phrase(key)]
             for target in synonyms.get(key, []):
-                alternatives.append(self._phrase_query(target, fields, SYNONYM_BOOST))
+                alternatives.append(self._phrase(target, SYNONYM_BOOST))
                 marks.update(target)
             word, term = pairs[i]
             if fuzzy and size == 1 and len(word) >= FUZZY_MIN_LENGTH:
-                near = self._near_terms(searcher, term, fields)
+                near = self._near_terms(searcher, word, term, fields)
                 if near:
                     fuzzed[word] = near
                     marks.update(near)
-                    alternatives += [self._term_query(t, fields, FUZZY_BOOST) for t in near]
-            groups.append(alternatives[0] if len(alternatives) == 1 else Or(alternatives))
+                    alternatives += [("term", t, FUZZY_BOOST) for t in near]
+            groups.append(alternatives[0] if len(alternatives) == 1 else ("or", alternatives))
             i += size
         if not groups:
-            return NullQuery, marks, fuzzed
-        query = groups[0] if len(groups) == 1 else (Or(groups) if any_word else And(groups))
-        return query, marks, fuzzed
+            return None, marks, fuzzed
+        tree = groups[0] if len(groups) == 1 else ("or" if any_word else "and", groups)
+        return tree, marks, fuzzed
 
-    @staticmethod
-    def _near_terms(searcher, term: str, fields) -> list[str]:
-        """Index terms one edit away from a word's term (typos), the most frequent first."""
+    def _near_terms(self, searcher, word: str, term: str, fields) -> list[str]:
+        """Index terms of the words one edit away from what was typed, most frequent first."""
+        stems = {normalize_word(v) for v in one_edit(fold(word))} - {None, term}
+        known = set()
+        for seg, _offset, _live, reader in self._segments(searcher):
+            known |= stems & seg.vocabulary(reader)
         reader = searcher.reader()
-        found: dict[str, int] = {}
-        for fieldname in fields:
-            if fieldname == "private_body":
-                continue
-            for candidate in reader.terms_within(fieldname, term, 1, prefix=1):
-                if candidate != term:
-                    found[candidate] = found.get(candidate, 0) + reader.doc_frequency(fieldname, candidate)
-        return sorted(found, key=lambda t: -found[t])[:6]
+        found = {s: sum(reader.doc_frequency(f, s) for f in fields if f != "private_body")
+                 for s in known}
+        return sorted(found, key=lambda t: (-found[t], t))[:6]
 
     def search(self, text: str, *, member: bool, kind: str | None = None, page: int = 1,
                page_size: int = 20) -> Results:
@@ -653,62 +858,64 @@ class SearchIndex:
     def _fields(self, member: bool) -> tuple[str, ...]:
         return ("title", "tags", "body", "private_body") if member else ("title", "tags", "body")
 
-    def _allowed(self, searcher, member: bool, kind: str | None):
-        sets = self._sets(searcher)
-        allowed = None if member else sets["public"]
-        if kind is not None:
-            of_kind = sets.get(("kind", kind), set())
-            allowed = of_kind if allowed is None else allowed & of_kind
-        return allowed
-
-    def _match(self, searcher, pairs, member: bool):
-        """Try exact words, then typo-tolerant, then any word: (query, marks, fuzzed, partial)."""
+    def _match(self, searcher, pairs, member: bool) -> _Matches | None:
+        """Try exact words, then typo-tolerant, then any word; None when nothing matches."""
         fields = self._fields(member)
-        allowed = self._allowed(searcher, member, None)
+        scorer = _Scorer(searcher, fields)
+        segments = self._segments(searcher)
         for fuzzy, any_word in ((False, False), (True, False), (True, True)):
             if any_word and len(pairs) < 2:
                 break
-            query, marks, fuzzed = self._build(pairs, fields, searcher, fuzzy=fuzzy, any_word=any_word)
-            if fuzzy and not fuzzed and not any_word:
+            tree, marks, fuzzed = self._build(pairs, fields, searcher, fuzzy=fuzzy, any_word=any_word)
+            if tree is None or (fuzzy and not fuzzed and not any_word):
                 continue
-            matched = set(query.docs(searcher))
-            if allowed is not None:
-                matched &= allowed
-            if matched:
-                return query, marks, fuzzed, any_word, matched
-        return None, set(), {}, False, set()
+            parts = []
+            for seg, offset, live, reader in segments:
+                mask, scores = scorer.evaluate(tree, seg, reader)
+                mask &= live
+                if not member:
+                    mask &= seg.public
+                parts.append((seg, reader, offset, mask, scores))
+            if any(part[3].any() for part in parts):
+                return _Matches(parts, marks, fuzzed, any_word)
+        return None
 
     def _search(self, searcher, results: Results, pairs, *, member, kind, page, page_size):
-        query, marks, fuzzed, partial, matched = self._match(searcher, pairs, member)
-        sets = self._sets(searcher)
-        kinds = sorted(k for t, k in (s for s in sets if isinstance(s, tuple)) if t == "kind")
-        results.counts = {k: len(matched & sets[("kind", k)]) for k in kinds}
+        matches = self._match(searcher, pairs, member)
+        kinds = set()
+        for seg, _offset, _live, _reader in self._segments(searcher):
+            kinds.update(seg.kinds)
+        results.counts = dict.fromkeys(sorted(kinds), 0)
+        if matches is None:
+            results.pages = 1
+            return results
+        results.counts = matches.counts(sorted(kinds))
         results.total = sum(results.counts.values()) if kind is None else results.counts.get(kind, 0)
         results.pages = max(1, -(-results.total // page_size))
-        results.approximate, results.partial = bool(fuzzed), partial
-        if query is None or page > results.pages:
+        results.approximate, results.partial = bool(matches.fuzzed), matches.partial
+        if page > results.pages:
             return results
-        allowed = matched if kind is None else matched & sets.get(("kind", kind), set())
-        found = searcher.search(query, filter=allowed, limit=page * page_size)
-        is_hit = _hit_test(marks)
-        for hit in found[(page - 1) * page_size: page * page_size]:
-            stored = hit.fields()
+        ranked = matches.ranked(kind, limit=page * page_size)
+        is_hit = _hit_test(matches.marks)
+        for _seg, reader, local, score in ranked[(page - 1) * page_size: page * page_size]:
+            stored = reader.stored_fields(local)
             body = stored.get("body", "")
             if member and stored.get("private_body"):
                 body = body + "\n" + stored["private_body"]
             results.hits.append(Hit(
                 kind=stored["kind"], key=stored["key"], title=stored["title"], url=stored["url"],
-                title_parts=highlight(stored["title"], is_hit), snippet=make_snippet(body, is_hit),
-                extra=stored.get("extra") or {}, public=stored.get("public") == "1", score=hit.score,
+                title_parts=highlight(stored["title"], is_hit),
+                snippet=make_snippet(body, is_hit, prefixes=matches.marks),
+                extra=stored.get("extra") or {}, public=stored.get("public") == "1",
+                score=float(score),
             ))
-        if fuzzed:
-            results.suggestion = self._suggest(pairs, fuzzed, results.hits, searcher, found)
+        if matches.fuzzed:
+            results.suggestion = self._suggest(pairs, matches.fuzzed, results.hits)
         return results
 
-    def _suggest(self, pairs, fuzzed, hits, searcher, found) -> str | None:
+    def _suggest(self, pairs, fuzzed, hits) -> str | None:
         """« Vouliez-vous dire » from words of the results the visitor may see (never others)."""
         texts = [h.title + " " + "".join(p for p, _ in h.snippet) for h in hits[:10]]
-        texts += [hit.get("body", "")[:STORED_TEXT_LIMIT] for hit in list(found)[:3]]
         words = []
         changed = False
         for word, _term in pairs:
@@ -716,13 +923,10 @@ class SearchIndex:
             replacement = None
             if candidates:
                 wanted = set(candidates)
-                for text in texts:
-                    for m in WORD.finditer(text):
-                        if normalize_word(m.group()) in wanted:
-                            replacement = m.group().lower()
-                            break
-                    if replacement:
-                        break
+                seen = {m.group().lower() for text in texts for m in WORD.finditer(text)
+                        if normalize_word(m.group()) in wanted}
+                if seen:  # the visible word closest to what was typed
+                    replacement = min(seen, key=lambda w: (edit_distance(fold(w), fold(word)), w))
             if replacement and fold(replacement) != fold(word):
                 changed = True
             words.append(replacement or word)
@@ -739,13 +943,11 @@ class SearchIndex:
         if searcher is None:
             self._start_rebuild_if_needed()
             return []
-        query, _marks, _fuzzed, _partial, matched = self._match(searcher, pairs, member)
-        if query is None:
+        matches = self._match(searcher, pairs, member)
+        if matches is None:
             return []
-        allowed = matched & self._sets(searcher).get(("kind", kind), set())
-        if not allowed:
-            return []
-        return [hit["key"] for hit in searcher.search(query, filter=allowed, limit=None)]
+        return [reader.stored_fields(local)["key"]
+                for _seg, reader, local, _score in matches.ranked(kind, limit=None)]
 
     def suggest_names(self, text: str, *, member: bool, kind: str = "structures",
                       limit: int = 8) -> list[dict]:
@@ -753,36 +955,27 @@ class SearchIndex:
         wanted = " ".join(fold(text).split())
         if len(wanted) < 2:
             return []
+        with contextlib.suppress(Exception):
+            self._catch_up()
         searcher = self._searcher()
         if searcher is None:
             return []
-        key = (id(searcher.reader()), searcher.reader().generation(), kind)
-        cached = self._caches.get("names")
-        if not cached or cached[0] != key:
-            names = []
-            for docnum in sorted(self._sets(searcher).get(("kind", kind), set())):
-                stored = searcher.stored_fields(docnum)
-                title = stored.get("title", "")
-                names.append((" ".join(fold(title).split()), title, stored.get("url", ""),
-                              stored.get("public") == "1"))
-            names.sort(key=lambda n: n[0])
-            cached = (key, names)
-            self._caches["names"] = cached
         ranked = []
-        for folded, title, url, public in cached[1]:
-            if not (public or member):
-                continue
-            if folded.startswith(wanted):
-                rank = 0
-            elif f" {wanted}" in f" {folded}":
-                rank = 1
-            elif wanted in folded:
-                rank = 2
-            else:
-                continue
-            ranked.append((rank, folded, {"title": title, "url": url}))
-        ranked.sort(key=lambda r: (r[0], r[1]))
-        return [r[2] for r in ranked[:limit]]
+        for seg, _offset, live, reader in self._segments(searcher):
+            for local, folded, title, url in seg.names(reader, kind):
+                if not live[local] or not (member or seg.public[local]):
+                    continue
+                if folded.startswith(wanted):
+                    rank = 0
+                elif f" {wanted}" in f" {folded}":
+                    rank = 1
+                elif wanted in folded:
+                    rank = 2
+                else:
+                    continue
+                ranked.append((rank, folded, title, {"title": title, "url": url}))
+        ranked.sort(key=lambda r: (r[0], r[1], r[2]))
+        return [r[3] for r in ranked[:limit]]
 
     def stats(self) -> dict:
         """Document count and size on disk of the live index."""

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # ---------------------------------------------------------------- folding
 
@@ -33,6 +34,31 @@ as avons avez ont suis es sera ceci cela ça si
 STOP_WORDS = frozenset(fold(w) for w in _STOP_TEXT.split())
 
 WORD = re.compile(r"\w+")
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit(word: str) -> set[str]:
+    """Every string one edit away from a (folded) word: deletion, transposition, change, insertion."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    out |= {a + c + b for a, b in splits for c in _LETTERS}
+    out.discard(word)
+    return out
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance of two short words."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
 
 # ---------------------------------------------------------------- Markdown -> text
 
@@ -162,14 +188,31 @@ def highlight(text: str, is_hit: Callable[[str], bool]) -> Snippet:
     return parts
 
 
+_ACCENTED = {"a": "aàâäáã", "c": "cç", "e": "eéèêë", "i": "iíìîï", "n": "nñ", "o": "oóòôöõ",
+             "u": "uúùûü", "y": "yýÿ"}
+
+
+@lru_cache(maxsize=256)
+def _prefix_pattern(prefixes: frozenset[str]) -> re.Pattern:
+    """A regex finding words that start with one of the folded prefixes, accents or not."""
+    def chars(prefix: str) -> str:
+        return "".join(f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in prefix)
+
+    alternatives = "|".join(chars(p) for p in sorted(prefixes, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE)
+
+
 def make_snippet(text: str, is_hit: Callable[[str], bool], width: int = 240,
-                 scan: int = 200_000) -> Snippet:
+                 scan: int = 200_000, prefixes: Iterable[str] | None = None) -> Snippet:
     """The passage of text around the best cluster of matching words, words marked.
 
-    Only the first `scan` characters are read, so a huge page stays cheap.
+    Only the first `scan` characters are read, so a huge page stays cheap. With
+    `prefixes` (the folded beginnings the matching words must have: index terms),
+    only candidate words are tested, which is much faster on long texts.
     """
     text = text[:scan]
-    hits = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text) if is_hit(m.group())]
+    words = _prefix_pattern(frozenset(prefixes)).finditer(text) if prefixes else WORD.finditer(text)
+    hits = [(m.start(), m.end(), m.group()) for m in words if m and is_hit(m.group())]
     if not hits:
         end = text.rfind(" ", 0, width) if len(text) > width else len(text)
         end = end if end > 0 else min(width, len(text))
