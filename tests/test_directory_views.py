@@ -487,3 +487,8 @@ def test_import_page_reports_bad_lines_and_imports_nothing(client, auth, directo
     assert not directory.exists("lieu-a")
     response = upload(client, auth, b"nom,couleur\nX,bleu\n", "1")
     assert "Colonne inconnue" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("slug", ["..%2F..%2Fconfig", "%2e%2e", "agheb-le-phare%00", "AGHEB-LE-PHARE"])
+def test_odd_slugs_are_not_found(client, directory, slug):
+    assert client.get(f"/annuaire/{slug}").status_code == 404
