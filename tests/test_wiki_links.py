@@ -125,3 +125,57 @@ def test_feed_keys_end_with_the_password():
     assert check_key("secret", key, people.get) is None
     people["anne"] = _User("anne", "scrypt:1", active=False)
     assert check_key("secret", key, people.get) is None
+
+
+def test_saves_append_to_the_journal_and_compaction_keeps_every_link(tmp_path, monkeypatch):
+    import wiki.links
+
+    store, index = make_index(tmp_path)
+    store.save("A", "[[B]]", author="anne")
+    snapshot = index.path.read_bytes()
+    store.save("C", "[[B]] [[D]]", author="anne")
+    assert index.path.read_bytes() == snapshot  # a save does not rewrite the whole index
+    assert index.journal.read_text().count("\n") == 1
+    other_store, other = make_index(tmp_path)
+    assert other.backlinks("B") == ["A", "C"]
+    monkeypatch.setattr(wiki.links, "COMPACT_BYTES", 1)  # fold on the next save
+    other_store.save("E", "[[D]]", author="bob")
+    assert index.journal.read_bytes() == b""
+    assert set(json.loads(index.path.read_text())["pages"]) == {"A", "C", "E"}
+    assert index.backlinks("D") == ["C", "E"]  # the first process reloads the new snapshot
+    store.save("C", "plus rien", author="anne")
+    assert other.backlinks("B") == ["A"]
+    assert other.backlinks("D") == ["E"]
+    assert other.has("C")
+    assert not other.has("Z")
+
+
+def test_a_damaged_journal_line_is_skipped(tmp_path):
+    store, index = make_index(tmp_path)
+    store.save("A", "[[B]]", author="anne")
+    store.save("C", "[[B]]", author="anne")
+    with open(index.journal, "a", encoding="utf-8") as fh:
+        fh.write('{"name": 3}\n{pas du json\n')
+    store.save("D", "[[B]]", author="anne")
+    assert make_index(tmp_path)[1].backlinks("B") == ["A", "C", "D"]
+
+
+def test_rebuild_links_command_and_lost_derived_folder(app, runner, client):
+    import shutil
+    from pathlib import Path
+
+    store = app.extensions["reperes"]["pages"]
+    store.save("A", "[[B]]", author="anne", meta={"public": True})
+    store.save("B", "cible", author="anne", meta={"public": True})
+    shutil.rmtree(Path(app.config["DATA_DIR"]) / "derived")  # e.g. after a restore
+    assert "/wiki/A" in client.get("/wiki/B").get_data(as_text=True)
+    result = runner.invoke(args=["wiki", "rebuild-links"])
+    assert result.exit_code == 0
+    assert "2 pages" in result.output
+
+
+def test_edit_notices_survive_a_removed_folder(tmp_path):
+    notices = EditNotices(tmp_path / "editing")
+    (tmp_path / "editing").rmdir()
+    notices.touch("Page", "anne")
+    assert [e.username for e in notices.editors("Page")] == ["anne"]

@@ -1,17 +1,19 @@
-"""The link index: which page links to which, kept in one derived JSON file (no Flask).
+"""The link index: which page links to which, kept in derived files (no Flask).
 
-    <data>/derived/wiki-links.json   {"version": 1, "pages": {name: {"links": [...], "public": bool}}}
+    <data>/derived/wiki-links.json     {"version": 1, "pages": {name: {"links": [...], "public": bool}}}
+    <data>/derived/wiki-links.journal  one JSON line per change since: {"name": ..., "entry": {...} | null}
 
-A store listener updates it after every change (under an fcntl lock, atomic replace),
-so a page view reads backlinks without scanning the pages. The file is derived: when
-it is missing or damaged it is rebuilt from the store (once), and `flask wiki
-rebuild-links` rebuilds it on demand. Each process keeps the parsed file in memory
-and re-reads it only when its modification time or size changed (one stat per view).
+A store listener appends one line to the journal after every change (under an fcntl
+lock), so a save costs the same with 10 pages or 10,000; when the journal grows long
+it is folded into the snapshot (atomic replace of both files). Each process keeps the
+parsed index in memory and, on each read, only stats the two files: when the journal
+grew it reads the new lines and updates its backlinks in place; when either file was
+replaced it reads everything again. The files are derived: missing or damaged, they
+are rebuilt from the store (once), and `flask wiki rebuild-links` rebuilds them on demand.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import threading
@@ -21,6 +23,15 @@ from pathlib import Path
 from wiki.store import Change, DocumentStore, NotFound, atomic_write, file_lock
 
 VERSION = 1
+COMPACT_BYTES = 512 * 1024  # journal size (about 3,000 changes) at which it is folded into the snapshot
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 class LinkIndex:
@@ -29,13 +40,17 @@ class LinkIndex:
     def __init__(self, path: Path | str, store: DocumentStore, extract: Callable[[str], list[str]]):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.journal = self.path.with_suffix(".journal")
         self.store = store
         self.extract = extract  # text -> linked page names (markup.plain_links)
         self._lock_path = self.path.with_name(self.path.name + ".lock")
         self._mem_lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
+        self._snap_stamp: tuple | None = None
+        self._journal_ino: int | None = None
+        self._offset = 0
         self._pages: dict[str, dict] = {}
-        self._back: dict[str, list[str]] = {}
+        self._back: dict[str, set[str]] = {}
+        self.generation = 0  # changes whenever this process sees the index change
 
     # -- reading
 
@@ -49,31 +64,74 @@ class LinkIndex:
         pages = data.get("pages")
         return pages if isinstance(pages, dict) else None
 
-    def _fresh(self) -> dict[str, dict]:
-        """The parsed index, re-read only when the file changed; rebuilt when missing."""
+    def _read_journal(self, offset: int) -> tuple[list[tuple[str, dict | None]], int, int | None]:
+        """Complete lines of the journal from offset: (changes, new offset, inode)."""
         try:
-            st = os.stat(self.path)
-            stamp = (st.st_mtime_ns, st.st_size)
+            with open(self.journal, "rb") as fh:
+                ino = os.fstat(fh.fileno()).st_ino
+                fh.seek(offset)
+                data = fh.read()
         except FileNotFoundError:
-            stamp = None
-        with self._mem_lock:
-            if stamp is not None and stamp == self._stamp:
-                return self._pages
-        pages = self._read_file() if stamp is not None else None
-        if pages is None:
-            pages = self.rebuild()
-        back: dict[str, list[str]] = {}
-        for source, entry in pages.items():
+            return [], 0, None
+        end = data.rfind(b"\n") + 1  # a line being written is read next time
+        changes = []
+        for raw in data[:end].splitlines():
+            try:
+                item = json.loads(raw)
+                name, entry = item["name"], item["entry"]
+            except (ValueError, KeyError, TypeError):
+                continue
+            if isinstance(name, str) and (entry is None or isinstance(entry, dict)):
+                changes.append((name, entry))
+        return changes, offset + end, ino
+
+    def _apply(self, name: str, entry: dict | None) -> None:
+        """Under _mem_lock: set one page's entry and its backlinks."""
+        old = self._pages.pop(name, None)
+        for target in (old or {}).get("links", ()):
+            sources = self._back.get(target)
+            if sources is not None:
+                sources.discard(name)
+        if entry is not None:
+            self._pages[name] = entry
             for target in entry.get("links", ()):
-                back.setdefault(target, []).append(source)
-        for sources in back.values():
-            sources.sort(key=str.casefold)
+                self._back.setdefault(target, set()).add(name)
+
+    def _fresh(self) -> dict[str, dict]:
+        """The parsed index, brought up to date with two stats (and the journal's new lines)."""
+        snap = _stat(self.path)
+        journal = _stat(self.journal)
         with self._mem_lock:
-            self._pages, self._back = pages, back
-            with contextlib.suppress(FileNotFoundError):
-                st = os.stat(self.path)
-                self._stamp = (st.st_mtime_ns, st.st_size)
-        return pages
+            same_snapshot = snap is not None and snap == self._snap_stamp
+            same_journal = (journal[0] if journal else None) == self._journal_ino
+            if same_snapshot and same_journal and (journal is None or journal[2] == self._offset):
+                return self._pages
+            if same_snapshot and same_journal:
+                changes, self._offset, _ino = self._read_journal(self._offset)
+                for name, entry in changes:
+                    self._apply(name, entry)
+                self.generation += 1
+                return self._pages
+        self._reload()
+        return self._pages
+
+    def _reload(self) -> None:
+        with file_lock(self._lock_path):  # snapshot and journal read as one consistent pair
+            snap = _stat(self.path)
+            pages = self._read_file() if snap is not None else None
+            if pages is None:
+                pages = self._rebuild_locked()
+                snap = _stat(self.path)
+            changes, offset, ino = self._read_journal(0)
+        with self._mem_lock:
+            self._pages, self._back = {}, {}
+            for name, entry in pages.items():
+                if isinstance(entry, dict):
+                    self._apply(name, entry)
+            for name, entry in changes:
+                self._apply(name, entry)
+            self._snap_stamp, self._journal_ino, self._offset = snap, ino, offset
+            self.generation += 1
 
     def backlinks(self, name: str, *, public_only: bool = False) -> list[str]:
         """Pages linking to name (only public ones when public_only), sorted."""
@@ -82,11 +140,15 @@ class LinkIndex:
             sources = list(self._back.get(name, ()))
         if public_only:
             sources = [s for s in sources if pages.get(s, {}).get("public")]
-        return [s for s in sources if s != name]
+        return sorted((s for s in sources if s != name), key=str.casefold)
 
     def links(self, name: str) -> list[str]:
         """Pages that name links to."""
         return list(self._fresh().get(name, {}).get("links", ()))
+
+    def has(self, name: str) -> bool:
+        """Whether a page exists (not deleted), as the index knows it."""
+        return name in self._fresh()
 
     def public_names(self) -> set[str]:
         """Names of the pages marked public (a hint: check the page itself before showing it)."""
@@ -102,32 +164,64 @@ class LinkIndex:
         return {"links": self.extract(revision.text), "public": bool(revision.meta.get("public"))}
 
     def _write(self, pages: dict[str, dict]) -> None:
+        """Under the file lock: a new snapshot, then an empty journal (each replaced atomically)."""
         atomic_write(self.path, json.dumps({"version": VERSION, "pages": pages}, ensure_ascii=False,
                                            sort_keys=True, separators=(",", ":")))
+        atomic_write(self.journal, b"")
+
+    def _rebuild_locked(self) -> dict[str, dict]:
+        pages = {}
+        for name in self.store.names():
+            entry = self._entry(name)
+            if entry is not None:
+                pages[name] = entry
+        self._write(pages)
+        return pages
 
     def rebuild(self) -> dict[str, dict]:
         """Read every page once and write the index again."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)  # the derived folder may have been removed
         with file_lock(self._lock_path):
-            pages = {}
-            for name in self.store.names():
-                entry = self._entry(name)
-                if entry is not None:
-                    pages[name] = entry
-            self._write(pages)
-        return pages
+            return self._rebuild_locked()
 
     def update(self, change: Change) -> None:
-        """Store listener: bring the entries of the changed page(s) up to date."""
-        if self._read_file() is None:
-            self.rebuild()
-            return
+        """Store listener: record the new entries of the changed page(s) in the journal."""
+        names = [change.name] + ([change.old_name] if change.old_name else [])
+        lines = b"".join(
+            json.dumps({"name": n, "entry": self._entry(n)}, ensure_ascii=False).encode("utf-8") + b"\n"
+            for n in names)
         with file_lock(self._lock_path):
-            pages = self._read_file() or {}
-            names = [change.name] + ([change.old_name] if change.old_name else [])
-            for name in names:
-                entry = self._entry(name)
-                if entry is None:
-                    pages.pop(name, None)
-                else:
-                    pages[name] = entry
-            self._write(pages)
+            if self._read_file_header_bad():
+                self._rebuild_locked()
+                return
+            fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+            try:
+                os.write(fd, lines)
+                size = os.fstat(fd).st_size
+            finally:
+                os.close(fd)
+            if size > COMPACT_BYTES:
+                self._compact_locked()
+
+    def _read_file_header_bad(self) -> bool:
+        """Whether the snapshot is unreadable (checked cheaply: its first bytes)."""
+        try:
+            with open(self.path, "rb") as fh:
+                head = fh.read(32)
+        except FileNotFoundError:
+            return True
+        return not head.startswith(b'{"pages":') and not head.startswith(b'{"version":')
+
+    def _compact_locked(self) -> None:
+        """Fold the journal into the snapshot."""
+        pages = self._read_file()
+        if pages is None:
+            self._rebuild_locked()
+            return
+        changes, _offset, _ino = self._read_journal(0)
+        for name, entry in changes:
+            if entry is None:
+                pages.pop(name, None)
+            else:
+                pages[name] = entry
+        self._write(pages)
