@@ -58,6 +58,7 @@ class EditNotices:
         if path is None or not username:
             return
         now = time.time() if now is None else now
+        self.root.mkdir(parents=True, exist_ok=True)  # the derived folder may have been removed
         with file_lock(path.with_suffix(".lock")):
             data = self._read(path, now)
             since = data.get(username, {}).get("since", now)
