@@ -201,3 +201,23 @@ def test_reindex_command_rebuilds_from_the_files(filled_app, runner):
     assert f"{len(PAGES) + 25} documents indexés" in result.output
     assert search.search_ids(filled_app, "structures", "douche", member=False)[0] in (
         "point-h", "bains-douches")
+
+
+def test_demo_data_answers(tmp_path):
+    """The issue's « done when » on the demo data folder."""
+    from app import create_app
+
+    demo = create_app({"DATA_DIR": str(tmp_path / "demo"), "SECRET_KEY": "t", "TESTING": True,
+                       "DEMO": True})
+    index = search.index_of(demo)
+    forms = [[h.key for h in index.search(q, member=False, kind="structures").hits]
+             for q in ("hebergement", "héberger", "hébergements")]
+    assert forms[0]
+    assert forms[0] == forms[1] == forms[2]
+    assert index.search("douche", member=False, kind="structures").hits
+    typo = index.search("alcolisme", member=False)
+    assert typo.suggestion == "alcoolisme"
+    assert typo.counts["structures"] >= 1
+    # « Excusés » and « Rédaction » only appear in the private meeting-minutes template.
+    assert index.search("excusés rédaction", member=False).total == 0
+    assert index.search("excusés rédaction", member=True).total >= 1
