@@ -387,6 +387,7 @@ class SearchIndex:
         self._deferred = False
         self._synonyms: tuple[float, dict] = (-1.0, {})
         self._segment_cache: dict = {}
+        self._segment_lock = threading.Lock()
 
     # -- index folder
 
@@ -718,17 +719,20 @@ class SearchIndex:
     def _segments(self, searcher) -> list[tuple]:
         """(cached segment data, docnum offset, live-documents mask, reader) per segment."""
         out = []
-        cache = self._segment_cache
-        seen = set()
-        for reader, offset in searcher.reader().leaf_readers():
-            segid = reader.segment().segment_id() if reader.segment() is not None else id(reader)
-            seen.add(segid)
-            data = cache.get(segid)
-            if data is None or data.n != reader.doc_count_all():
-                data = cache[segid] = _Segment(reader)
-            out.append((data, offset, data.live_mask(reader), reader))
-        for segid in [s for s in cache if s not in seen]:
-            del cache[segid]
+        with self._segment_lock:
+            cache = self._segment_cache
+            seen = set()
+            for reader, offset in searcher.reader().leaf_readers():
+                segment = reader.segment()
+                segid = segment.segment_id() if segment is not None else id(reader)
+                seen.add(segid)
+                data = cache.get(segid)
+                if data is None or data.n != reader.doc_count_all():
+                    data = cache[segid] = _Segment(reader)
+                out.append((data, offset, data.live_mask(reader), reader))
+            if len(cache) > 4 * len(seen) + 16:  # segments merged away long ago
+                for segid in [s for s in cache if s not in seen]:
+                    del cache[segid]
         return out
 
     def synonyms(self) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
