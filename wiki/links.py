@@ -52,6 +52,11 @@ class LinkIndex:
         self._back: dict[str, set[str]] = {}
         self.generation = 0  # changes whenever this process sees the index change
 
+    def _locked(self):
+        """The index's file lock (its folder is made again if it was removed, e.g. after a restore)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        return file_lock(self._lock_path)
+
     # -- reading
 
     def _read_file(self) -> dict[str, dict] | None:
@@ -116,7 +121,7 @@ class LinkIndex:
         return self._pages
 
     def _reload(self) -> None:
-        with file_lock(self._lock_path):  # snapshot and journal read as one consistent pair
+        with self._locked():  # snapshot and journal read as one consistent pair
             snap = _stat(self.path)
             pages = self._read_file() if snap is not None else None
             if pages is None:
@@ -180,8 +185,7 @@ class LinkIndex:
 
     def rebuild(self) -> dict[str, dict]:
         """Read every page once and write the index again."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)  # the derived folder may have been removed
-        with file_lock(self._lock_path):
+        with self._locked():
             return self._rebuild_locked()
 
     def update(self, change: Change) -> None:
@@ -190,7 +194,7 @@ class LinkIndex:
         lines = b"".join(
             json.dumps({"name": n, "entry": self._entry(n)}, ensure_ascii=False).encode("utf-8") + b"\n"
             for n in names)
-        with file_lock(self._lock_path):
+        with self._locked():
             if self._read_file_header_bad():
                 self._rebuild_locked()
                 return
