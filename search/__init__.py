@@ -65,16 +65,22 @@ def _listen(app, source: Source) -> None:
         index.notify(source.kind, None)
 
 
-def extract_page(name: str, revision) -> SearchDoc | None:
-    """A wiki page as the index sees it: plain text, public flag from its metadata."""
+def extract_page(name: str, revision, attachments=None) -> SearchDoc | None:
+    """A wiki page as the index sees it: plain text, names of its files, public flag."""
+    import re
+
     from search.text import plain_text
     from wiki.markup import default_link_url
 
     if revision.meta.get("deleted") or revision.meta.get("redirect"):
         return None
+    body = plain_text(revision.text)
+    if attachments is not None:
+        names = [re.sub(r"[_.\-]+", " ", a.filename) for a in attachments.list(name)]
+        if names:
+            body += "\nFichiers joints : " + ", ".join(names)
     return SearchDoc(kind="pages", key=name, title=name, url=default_link_url(name),
-                     body=plain_text(revision.text), public=bool(revision.meta.get("public")),
-                     modified=revision.time)
+                     body=body, public=bool(revision.meta.get("public")), modified=revision.time)
 
 
 def init_app(app) -> None:
@@ -97,7 +103,9 @@ def init_app(app) -> None:
                         sync=bool(app.config.get("TESTING")))
     reperes["search_index"] = index
     if "pages" in reperes and "pages" not in sources(app):
-        register_source(app, "pages", reperes["pages"], extract_page)
+        files = reperes.get("page_attachments")
+        register_source(app, "pages", reperes["pages"],
+                        lambda name, revision: extract_page(name, revision, files))
     for source in sources(app).values():
         _listen(app, source)
     app.register_blueprint(views.bp)

@@ -221,3 +221,14 @@ def test_demo_data_answers(tmp_path):
     # « Excusés » and « Rédaction » only appear in the private meeting-minutes template.
     assert index.search("excusés rédaction", member=False).total == 0
     assert index.search("excusés rédaction", member=True).total >= 1
+
+
+def test_attachment_names_are_searchable(app):
+    from wiki.attachments import prepare
+
+    pages = app.extensions["reperes"]["pages"]
+    pages.save("Maraudes", "Organisation.", author="a", meta={"public": True})
+    files = app.extensions["reperes"]["page_attachments"]
+    files.add("Maraudes", prepare("planning_tournees-hivernales.txt", b"lundi, mardi\n"), author="a")
+    pages.save("Maraudes", "Organisation des tournées.", author="a")  # indexed at the next save
+    assert search.search_ids(app, "pages", "hivernales", member=False) == ["Maraudes"]
