@@ -631,3 +631,15 @@ def test_page_view_does_not_scan_pages(client, pages, auth, monkeypatch):
     monkeypatch.setattr(store, "revisions", forbidden)
     assert client.get("/wiki/Publique").status_code == 200
     assert client.get("/wiki/Privée").status_code == 200
+
+
+def test_links_to_missing_pages_look_different_until_created(client, app, auth):
+    store = app.extensions["reperes"]["pages"]
+    store.save("A", "voir [[B]]", author="anne")
+    auth.login()
+    assert 'class="wikilink missing" href="/wiki/B?action=edit"' in client.get("/wiki/A").get_data(as_text=True)
+    store.save("B", "là", author="bob")
+    html = client.get("/wiki/A").get_data(as_text=True)
+    assert 'class="wikilink" href="/wiki/B"' in html
+    store.delete("B", author="bob")
+    assert "wikilink missing" in client.get("/wiki/A").get_data(as_text=True)

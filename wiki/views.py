@@ -112,8 +112,8 @@ def rendered(revision: Revision) -> markup.Rendered:
         ("page", revision.name, revision.number),
         lambda: markup.render(revision.text, attachment_url=lambda f: _attachment_url(revision.name, f)),
     )
-    store = pages()
-    missing = {page_url(n) for n in result.links if not store.exists(n)}
+    index = links()  # one stat per view, then a dict lookup per link
+    missing = {page_url(n) for n in result.links if not index.has(n)}
     return markup.Rendered(markup.mark_missing(result.html, missing), result.links, result.toc)
 
 
