@@ -169,8 +169,14 @@ def index():
         allowed=allowed, kinds=KINDS, this_week=this_week, kept=kept, today=today,
         webcal=url_for("agenda.feed_ics", _external=True, **kept).replace("http", "webcal", 1)
         .replace("webcals://", "webcal://"),
-        location=location, fmt=rec, sheet=sheets.info(current_app, filters["structure"]),
+        location=location, fmt=rec, sheet=_readable_sheet(filters["structure"]),
     ), (400 if problem else 200)
+
+
+def _readable_sheet(slug: str) -> sheets.SheetInfo | None:
+    """A sheet's facts, only when the visitor may read the sheet (drafts: members only)."""
+    found = sheets.info(current_app, slug)
+    return found if found is not None and (found.published or is_member()) else None
 
 
 @bp.route("/agenda/archives")

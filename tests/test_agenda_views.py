@@ -464,3 +464,11 @@ def test_check_knows_event_pictures(app, client, auth):
     stray.write_bytes(b"x")
     report = check(app.config["DATA_DIR"], media_sets(app))
     assert [p.kind for p in report.problems if "0" * 24 in str(p.path)] == ["media-orphan"]
+
+
+def test_a_draft_sheet_name_never_shows_in_the_agenda_for_visitors(client, auth, mixed):
+    html = client.get("/agenda/?structure=fiche-brouillon").get_data(as_text=True)
+    assert "Fiche en brouillon" not in html
+    assert "caché" not in html
+    auth.login()
+    assert "Fiche en brouillon" in client.get("/agenda/?structure=fiche-brouillon").get_data(as_text=True)
