@@ -99,11 +99,17 @@ def service_matches(service: Service, f: Filters) -> bool:
     return not (f.langue and f.langue not in service.languages)
 
 
-def _open_matches(sheet: Sheet, when: str, now: datetime) -> bool:
+def _open_matches(sheet: Sheet, when: str, now: datetime, memo: dict[str, bool] | None = None) -> bool:
+    """Open at that time; memo keeps each distinct OSM string's answer for one request."""
     test = {"maintenant": hours_mod.is_open, "aujourdhui": hours_mod.open_today,
             "weekend": hours_mod.open_weekend}[when]
-    osm_strings = [sheet.osm_hours] + [hours_mod.to_osm(s.hours) for s in sheet.services if s.hours]
-    return any(test(osm, now) for osm in osm_strings if osm)
+    memo = {} if memo is None else memo
+    for osm in sheet.all_osm_hours:
+        if osm not in memo:
+            memo[osm] = test(osm, now)
+        if memo[osm]:
+            return True
+    return False
 
 
 def search_text(sheet: Sheet, member: bool = False) -> str:
@@ -136,6 +142,7 @@ def apply(sheets: Iterable[Sheet], f: Filters, now: datetime, *, member: bool = 
         if slugs is not None:
             order = {slug: i for i, slug in enumerate(slugs)}
     out = []
+    open_memo: dict[str, bool] = {}  # many places share the same hours
     for sheet in sheets:
         if f.q:
             if order is not None:
@@ -149,7 +156,7 @@ def apply(sheets: Iterable[Sheet], f: Filters, now: datetime, *, member: bool = 
             continue
         if f.quartier and slugify(sheet.neighbourhood) != slugify(f.quartier):
             continue
-        if f.ouvert and not _open_matches(sheet, f.ouvert, now):
+        if f.ouvert and not _open_matches(sheet, f.ouvert, now, open_memo):
             continue
         out.append(sheet)
     if order is not None:

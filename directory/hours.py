@@ -181,6 +181,7 @@ def _comment(message: str) -> str:
 # ---------------------------------------------------------------- form -> OSM
 
 
+@lru_cache(maxsize=8192)  # Hours is frozen: a list over 1,000 sheets asks the same ones again
 def to_osm(hours: Hours) -> str:
     """The OSM opening_hours string for valid hours ("" when nothing is known)."""
     if hours.raw:

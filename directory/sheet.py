@@ -11,9 +11,11 @@ No Flask here.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from directory import hours as hours_mod
@@ -138,10 +140,16 @@ class Sheet:
         """Only published sheets are shown to anonymous readers and exported."""
         return self.status == "publiee"
 
-    @property
+    @cached_property  # sheets are immutable and kept in memory by all_sheets
     def osm_hours(self) -> str:
         """The structure's hours in OSM opening_hours syntax ("" when unknown)."""
         return hours_mod.to_osm(self.hours)
+
+    @cached_property
+    def all_osm_hours(self) -> tuple[str, ...]:
+        """The structure's hours and each service's own hours, in OSM syntax (non-empty ones)."""
+        found = [self.osm_hours] + [hours_mod.to_osm(s.hours) for s in self.services if s.hours]
+        return tuple(osm for osm in found if osm)
 
     def updated_date(self) -> date | None:
         """The date of the last confirmed update."""
@@ -427,15 +435,49 @@ def load(store: DocumentStore, slug: str, rev: int | None = None) -> tuple[Sheet
     return sheet, revision
 
 
+# In-process caches of all_sheets: the sorted list, valid while the store's edit-log and
+# folder list are unchanged, and each parsed sheet by (slug, revision number).
+_ALL: dict[str, tuple[tuple, list[tuple[Sheet, Revision]]]] = {}
+_PARSED: dict[tuple[str, str, int], tuple[Sheet, Revision]] = {}
+
+
+def _store_stamp(store: DocumentStore) -> tuple | None:
+    """Changes whenever a document of the store is saved, created, renamed or deleted."""
+    try:
+        log, folder = os.stat(store.root / "edit-log"), os.stat(store.root)
+    except FileNotFoundError:
+        return None
+    return (log.st_ino, log.st_mtime_ns, log.st_size, folder.st_mtime_ns)
+
+
 def all_sheets(store: DocumentStore) -> list[tuple[Sheet, Revision]]:
-    """Every readable sheet, sorted by name (case and accents folded)."""
+    """Every readable sheet, sorted by name (case and accents folded).
+
+    Lists and filters call this on every request: the result is kept in memory until
+    the store changes (two stats), and only changed sheets are parsed again.
+    """
+    root = str(store.root)
+    stamp = _store_stamp(store)
+    cached = _ALL.get(root)
+    if stamp is not None and cached is not None and cached[0] == stamp:
+        return list(cached[1])
     out = []
     for slug in store.names():
-        try:
-            out.append(load(store, slug))
-        except NotFound:
-            continue
-    return sorted(out, key=lambda pair: fold(pair[0].name))
+        number = store.current_number(slug)
+        hit = _PARSED.get((root, slug, number or 0))
+        if hit is None:
+            try:
+                hit = load(store, slug, number)
+            except NotFound:
+                continue
+            if len(_PARSED) > 20_000:
+                _PARSED.clear()
+            _PARSED[(root, slug, number or 0)] = hit
+        out.append(hit)
+    out.sort(key=lambda pair: fold(pair[0].name))
+    if stamp is not None:
+        _ALL[root] = (stamp, out)
+    return list(out)
 
 
 def fold(text: str) -> str:

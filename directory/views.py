@@ -43,6 +43,7 @@ from directory.sheet import Photo, Sheet, SheetError, StaleSheet
 from wiki.store import DocumentStore, NotFound
 
 bp = Blueprint("directory", __name__, url_prefix="/annuaire")
+LIST_PAGE_SIZE = 40  # sheets per page of the list (a page of 1,000 cards is slow to make and to read)
 
 
 def store() -> DocumentStore:
@@ -127,7 +128,12 @@ def index():
                      "quartier", "q"):
             if getattr(f, name):
                 widen.append((name, f.args(**{name: ""})))
-    return render_template("directory/index.html", filters=f, sheets=found, total=len(every),
+    raw_page = request.args.get("page", "1")
+    pages = max(1, -(-len(found) // LIST_PAGE_SIZE))
+    page = min(int(raw_page), pages) if raw_page.isdigit() and int(raw_page) >= 1 else 1
+    shown = found[(page - 1) * LIST_PAGE_SIZE: page * LIST_PAGE_SIZE]
+    return render_template("directory/index.html", filters=f, sheets=shown, found_count=len(found),
+                           page=page, pages=pages, total=len(every),
                            neighbourhoods=finder.neighbourhoods(every), widen=widen,
                            **_common())
 

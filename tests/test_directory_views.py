@@ -492,3 +492,21 @@ def test_import_page_reports_bad_lines_and_imports_nothing(client, auth, directo
 @pytest.mark.parametrize("slug", ["..%2F..%2Fconfig", "%2e%2e", "agheb-le-phare%00", "AGHEB-LE-PHARE"])
 def test_odd_slugs_are_not_found(client, directory, slug):
     assert client.get(f"/annuaire/{slug}").status_code == 404
+
+
+def test_long_lists_come_in_pages_and_follow_changes(app, client, directory, monkeypatch):
+    from directory import views
+
+    monkeypatch.setattr(views, "LIST_PAGE_SIZE", 5)
+    first = client.get("/annuaire/").get_data(as_text=True)
+    assert "13 lieux" in first  # the count is of every match, not of the page
+    assert len(names(first)) == 5
+    assert "Page 1 sur 3" in first
+    assert 'href="/annuaire/?page=2#resultats"' in first
+    last = client.get("/annuaire/?page=3").get_data(as_text=True)
+    assert len(names(last)) == 3
+    assert 'href="/annuaire/?page=2#resultats"' in last
+    assert client.get("/annuaire/?page=99").get_data(as_text=True).count("<h3>") == 3  # the last page
+    assert len(names(client.get("/annuaire/?page=abc").get_data(as_text=True))) == 5
+    set_status(directory, "agheb-le-phare", "archivee")  # the cached list follows the change
+    assert "12 lieux" in client.get("/annuaire/").get_data(as_text=True)
