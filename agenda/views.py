@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from accounts.auth import current_username, has_role, is_member, login_manager, login_required
 from agenda import atom, ics, pictures, sheets
@@ -42,6 +43,15 @@ from wiki.diffs import readable_diff
 from wiki.store import ConflictError, DocumentStore, NotFound, StoreError
 
 bp = Blueprint("agenda", __name__)
+# Labels written in the pure modules, listed here so that the catalogue extractor finds them.
+_LABELS = (
+    _l("Portes ouvertes"), _l("Atelier"), _l("Réunion du réseau"), _l("Permanence"),
+    _l("Autre rendez-vous"), _l("Une seule fois"), _l("Chaque semaine"),
+    _l("Chaque mois, le même jour du mois"),
+    _l("Chaque mois, le même jour de la semaine (ex. : 2e mardi)"), _l("Gratuit"),
+    _l("Participation libre ou modique"), _l("Payant"), _l("en cours de rédaction"),
+    _l("publié"), _l("annulé"),
+)
 MINUTES_TEMPLATE = "Modèles/Compte rendu de réunion"
 MINUTES_PREFIX = "Comptes rendus"
 
