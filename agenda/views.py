@@ -519,6 +519,19 @@ def delete(name: str):
 # ---------------------------------------------------------------- meeting minutes
 
 
+def minutes_name(day: date, title: str) -> str:
+    """« Comptes rendus/2026-12-07 Réunion du groupe » — always a valid wiki page name."""
+    from wiki.names import InvalidName, quote, slugify
+
+    words = " ".join(title.replace("/", " - ").split())
+    for candidate in (words[:80], words[:40], slugify(title)[:60] or "reunion"):
+        name = f"{MINUTES_PREFIX}/{day.isoformat()} {candidate}".strip()
+        with contextlib.suppress(InvalidName):
+            quote(name)
+            return name
+    return f"{MINUTES_PREFIX}/{day.isoformat()}"
+
+
 @bp.route("/agenda/evenement/<name>/compte-rendu", methods=["POST"])
 @login_required
 def minutes(name: str):
@@ -535,7 +548,7 @@ def minutes(name: str):
     occurrence = request.form.get("jour", "")
     with contextlib.suppress(ValueError):
         day = date.fromisoformat(occurrence) if occurrence else day
-    page_name = f"{MINUTES_PREFIX}/{day.isoformat()} {event.title[:100]}".strip()
+    page_name = minutes_name(day, event.title)
     if not pages.exists(page_name):
         try:
             template = pages.load(MINUTES_TEMPLATE).text

@@ -472,3 +472,17 @@ def test_a_draft_sheet_name_never_shows_in_the_agenda_for_visitors(client, auth,
     assert "caché" not in html
     auth.login()
     assert "Fiche en brouillon" in client.get("/agenda/?structure=fiche-brouillon").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("title", ["Réunion A/B", "../../etc/passwd", "#tag .point",
+                                   "Réunion é" * 15])
+def test_minutes_page_name_is_always_valid(title):
+    from datetime import date
+
+    from agenda.views import minutes_name
+    from wiki.names import quote
+
+    name = minutes_name(date(2026, 12, 7), title)
+    assert name.startswith("Comptes rendus/2026-12-07")
+    assert quote(name)
+    assert name.count("/") == 1
