@@ -643,3 +643,27 @@ def test_links_to_missing_pages_look_different_until_created(client, app, auth):
     assert 'class="wikilink" href="/wiki/B"' in html
     store.delete("B", author="bob")
     assert "wikilink missing" in client.get("/wiki/A").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("change", ["rename", "delete"])
+def test_page_renamed_or_deleted_while_editing_keeps_the_text(app, change):
+    store = app.extensions["reperes"]["pages"]
+    store.save("CR", TEXT, author="admin")
+    anne, _bob = _two_members(app)
+    base, token = _form(anne, "/wiki/CR?action=edit")
+    if change == "rename":
+        store.rename("CR", "CR du 3 mars", author="bob")
+    else:
+        store.delete("CR", author="bob")
+    mine = TEXT + "mon ajout précieux\n"
+    response = anne.post("/wiki/CR", data={"text": mine, "base_rev": base, "csrf_token": token})
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "mon ajout précieux" in html
+    assert ("CR du 3 mars" in html) if change == "rename" else ("supprimée" in html)
+    assert not store.exists("CR")
+    if change == "delete":  # sending the form again recreates the page
+        new_base = re.search(r'name="base_rev" value="(\d+)"', html).group(1)
+        assert 'name="was_new" value="1"' in html
+        anne.post("/wiki/CR", data={"text": mine, "base_rev": new_base, "was_new": "1", "csrf_token": token})
+        assert store.load("CR").text == mine

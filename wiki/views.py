@@ -14,6 +14,7 @@ checks who may do what, reads the form and picks the template.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 
 from flask import (
@@ -26,8 +27,10 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -37,11 +40,13 @@ from wiki.attachments import THUMB_SIZES, AttachmentError, AttachmentStore, prep
 from wiki.diffs import readable_diff
 from wiki.links import LinkIndex
 from wiki.names import InvalidName, normalize
+from wiki.pagecache import PageCache, folder_stamp
 from wiki.presence import EditNotices
 from wiki.store import ConflictError, DocumentStore, NotFound, Revision, StoreError
 
 bp = Blueprint("wiki", __name__)
 _render_cache = markup.RenderCache()
+_page_cache = PageCache()  # whole views of current revisions (see wiki/pagecache.py)
 
 TEMPLATE_PREFIX = "Modèles/"
 MAX_TEXT_CHARS = 1_000_000
@@ -263,12 +268,32 @@ def view(name: str):
         response.headers["Content-Disposition"] = "inline"
         return response
     public_only = not is_member()
-    return render_template(
-        "wiki/page.html", revision=revision, current=current, html=rendered(revision).html,
-        old=revision.number != current.number, backlinks=links().backlinks(name, public_only=public_only),
-        files=attachments().list(name), editors=_editors(name),
-        history_visible=can_read_history(current), user_label=_user_label,
-    )
+    files, editors = attachments().list(name), _editors(name)
+    key = _page_key(current, files) if revision is current and not editors else None
+    html = _page_cache.get(key) if key else None
+    if html is None:
+        html = render_template(
+            "wiki/page.html", revision=revision, current=current, html=rendered(revision).html,
+            old=revision.number != current.number, backlinks=links().backlinks(name, public_only=public_only),
+            files=files, editors=editors,
+            history_visible=can_read_history(current), user_label=_user_label,
+        )
+        if key:
+            _page_cache.put(key, html)
+    return html
+
+
+def _page_key(current: Revision, files) -> tuple | None:
+    """Everything a plain view of the current revision depends on (None: do not cache)."""
+    if len(request.args) or "_flashes" in session:
+        return None
+    data = current_app.config["DATA_DIR"]
+    index = links()
+    index.has(current.name)  # brings the index (and its generation) up to date
+    member = current_username()
+    return (current.name, current.number, index.generation, tuple((f.filename, f.version) for f in files),
+            str(get_locale()), member, session.get("csrf_token", "") if member else "",
+            folder_stamp(os.path.join(data, "config"), os.path.join(data, "users")), request.path)
 
 
 def edit(name: str):
@@ -310,6 +335,16 @@ def edit(name: str):
         return render_template("wiki/edit.html", **form, errors={
             "text": _("Le formulaire est incomplet (version de départ manquante) : rechargez la page.")
         }), 400
+    if current is None and base_rev and request.form.get("was_new") != "1":
+        # Renamed or deleted while this member was writing: say so, keep the text, save nothing.
+        target = store.redirect_target(name)
+        form["base_rev"] = base_number  # sending the form again (now "new") creates the page here
+        message = (_("Pendant que vous écriviez, la page a été renommée en « %(new)s ». Rien n'a été "
+                     "enregistré : copiez votre texte et reportez-le dans « %(new)s ».", new=target)
+                   if target else
+                   _("Pendant que vous écriviez, la page a été supprimée. Rien n'a été enregistré ; "
+                     "enregistrer à nouveau la recréera avec votre texte."))
+        return render_template("wiki/edit.html", **form, errors={"text": message}), 409
     if "preview" in request.form:
         return render_template("wiki/edit.html", **form, errors={},
                                preview=markup.render(text, attachment_url=lambda f: _attachment_url(name, f)).html)
