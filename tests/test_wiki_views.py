@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from xml.etree import ElementTree
 
 import pytest
 
@@ -588,6 +589,9 @@ def test_recent_changes_and_atom_feed(client, pages, auth, app):
     feed_url = re.search(r'href="(http://localhost/recent.atom\?cle=[^"]+)"', html).group(1)
     feed = client.get("/recent.atom")
     assert feed.mimetype == "application/atom+xml"
+    atom = ElementTree.fromstring(feed.data)  # well-formed XML
+    entries = atom.findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == len(pages.recent(50))
     assert "<feed" in feed.get_data(as_text=True)
     auth.logout()
     assert client.get("/recent.atom").status_code == 401
