@@ -125,7 +125,7 @@ def count_by_kind_and_month(all_entries: Iterable[Entry], first: date | None = N
     """Occurrences held, by month ("2026-11") then kind ("atelier"...), for the evaluation page.
 
     Counts each occurrence of a repeated event (a weekly workshop counts four or five
-    times a month); drafts and cancelled events are not counted. first/last bound the
+    times a month); drafts, cancelled events and called-off dates are not counted. first/last bound the
     local days (inclusive).
     """
     out: dict[str, dict[str, int]] = {}
@@ -138,6 +138,8 @@ def count_by_kind_and_month(all_entries: Iterable[Entry], first: date | None = N
         if event.status != PUBLISHED or (event.internal and not include_internal):
             continue
         for occ in event.occurrences(window):
+            if occ.cancelled:
+                continue
             month = occ.start.strftime("%Y-%m")
             kinds = out.setdefault(month, dict.fromkeys(KINDS, 0))
             kinds[event.kind] = kinds.get(event.kind, 0) + 1

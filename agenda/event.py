@@ -81,6 +81,7 @@ class Event:
     status: str = DRAFT
     cancel_reason: str = ""
     minutes_page: str = ""           # wiki page of the meeting minutes
+    exceptions: dict[str, str] = field(default_factory=dict)  # "2026-12-22" -> why it is off
 
     # -- derived values
 
@@ -110,7 +111,8 @@ class Event:
 
     def occurrences(self, window: tuple[datetime, datetime] | None = None) -> list[rec.Occurrence]:
         """Concrete occurrences, optionally only those overlapping window."""
-        return rec.expand(self.start_dt, self.end_dt, self.repeat, self.until_date, window)
+        return rec.expand(self.start_dt, self.end_dt, self.repeat, self.until_date, window,
+                          self.exceptions)
 
     @property
     def repeat_text(self) -> str:
@@ -382,6 +384,29 @@ def validate(form: Mapping[str, object], *, today: date,
     if len(picture_alt) > MAX_SHORT:
         errors["picture_alt"] = f"Ce texte est trop long : {MAX_SHORT} caractères au plus."
 
+    exceptions: dict[str, str] = {}
+    raw_exceptions = _clean_text(get("exceptions"))
+    if raw_exceptions and repeat == rec.NONE:
+        errors["exceptions"] = ("Seul un rendez-vous qui se répète peut avoir des dates annulées : "
+                                "pour annuler l'événement, choisissez l'état « annulé ».")
+    elif raw_exceptions and start_day and until and "until" not in errors:
+        days = set(rec.repeat_days(start_day, repeat, date.fromisoformat(until)))
+        for number, line in enumerate(raw_exceptions.splitlines()[:60], start=1):
+            line = line.strip()
+            if not line:
+                continue
+            m = re.match(r"^(\S+)\s*(?:[—–:-]\s*)?(.*)$", line)
+            day, err = parse_date(m.group(1) if m else line, "la date")
+            if err:
+                errors["exceptions"] = f"Ligne {number} : {err}"
+                break
+            if day not in days:
+                errors["exceptions"] = (f"Ligne {number} : le {rec.format_day(day, weekday=True)} "
+                                        "n'est pas une date de cette répétition.")
+                break
+            reason = _clean_line(m.group(2) if m else "")[:MAX_SHORT]
+            exceptions[day.isoformat()] = reason or "annulé"
+
     if errors:
         raise EventError(errors)
     event = Event(
@@ -396,6 +421,7 @@ def validate(form: Mapping[str, object], *, today: date,
         registration_how=registration_how if registration else "",
         picture_alt=picture_alt, status=status,
         cancel_reason=cancel_reason if status == CANCELLED else "",
+        exceptions=exceptions,
     )
     return event, notices
 
@@ -409,7 +435,9 @@ def form_values(event: Event | None) -> dict[str, object]:
     start, end = datetime.fromisoformat(event.start), datetime.fromisoformat(event.end)
     values.update(start_date=start.date().isoformat(), start_time=start.strftime("%H:%M"),
                   end_date=end.date().isoformat() if end.date() != start.date() else "",
-                  end_time=end.strftime("%H:%M"))
+                  end_time=end.strftime("%H:%M"),
+                  exceptions="\n".join(f"{date.fromisoformat(d).strftime('%d/%m/%Y')} — {why}"
+                                       for d, why in sorted(event.exceptions.items())))
     return values
 
 

@@ -66,10 +66,32 @@ def build(entries: Iterable[Entry], *, name: str, event_url: Callable[[str], str
         else:
             vevent.add("status", "CONFIRMED")
         cal.add_component(vevent)
+        if rule:
+            for occ in occurrences:
+                if occ.cancelled:
+                    cal.add_component(_called_off(entry, occ, uid_domain, url, place))
     if first is not None and last is not None:
         cal.add_missing_timezones(first_date=first - timedelta(days=366),
                                   last_date=last + timedelta(days=366))
     return cal.to_ical()
+
+
+def _called_off(entry: Entry, occ, uid_domain: str, url: str, place: str) -> VEvent:
+    """One date of a repetition called off: an override (RECURRENCE-ID) with STATUS:CANCELLED."""
+    vevent = VEvent()
+    vevent.add("uid", f"{entry.name}@{uid_domain}")
+    vevent.add("dtstamp", datetime.fromtimestamp(entry.revision.time or 0, UTC))
+    vevent.add("sequence", entry.revision.number)
+    vevent.add("recurrence-id", _local(occ.start))
+    vevent.add("summary", entry.event.title)
+    vevent.add("dtstart", _local(occ.start))
+    vevent.add("dtend", _local(occ.end))
+    if place:
+        vevent.add("location", place)
+    vevent.add("description", f"ANNULÉ ce jour-là : {occ.reason}")
+    vevent.add("url", url)
+    vevent.add("status", "CANCELLED")
+    return vevent
 
 
 def _description(entry: Entry) -> str:

@@ -39,6 +39,8 @@ class Occurrence:
 
     start: datetime
     end: datetime
+    cancelled: bool = False   # this one date is called off (the repetition goes on)
+    reason: str = ""
 
     @property
     def day(self) -> date:
@@ -117,8 +119,14 @@ def repeat_days(first: date, repeat: str, until: date | None) -> Iterator[date]:
 
 
 def expand(start: datetime, end: datetime, repeat: str = NONE, until: date | None = None,
-           window: tuple[datetime, datetime] | None = None) -> list[Occurrence]:
-    """Occurrences of an event (start/end aware), optionally only those overlapping window."""
+           window: tuple[datetime, datetime] | None = None,
+           exceptions: dict[str, str] | None = None) -> list[Occurrence]:
+    """Occurrences of an event (start/end aware), optionally only those overlapping window.
+
+    exceptions maps a local day ("2026-12-22") to the reason that occurrence is called off:
+    it is still returned, marked cancelled (shown crossed out, STATUS:CANCELLED in the .ics).
+    """
+    exceptions = exceptions or {}
     duration = end.astimezone(UTC) - start.astimezone(UTC)
     clock = start.astimezone(PARIS).replace(tzinfo=None).time()
     out = []
@@ -130,7 +138,8 @@ def expand(start: datetime, end: datetime, repeat: str = NONE, until: date | Non
                 break
             if occ_end <= window[0]:
                 continue
-        out.append(Occurrence(occ_start, occ_end))
+        reason = exceptions.get(day.isoformat())
+        out.append(Occurrence(occ_start, occ_end, reason is not None, reason or ""))
     return out
 
 

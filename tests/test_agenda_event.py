@@ -158,3 +158,25 @@ def test_new_names_are_unique_and_safe():
     taken = {"2026-12-03-fete-etc"}
     assert new_name(event, lambda n: False) == "2026-12-03-fete-etc"
     assert new_name(event, taken.__contains__) == "2026-12-03-fete-etc-2"
+
+
+def test_called_off_dates_of_a_repetition():
+    event, _ = validate(form(repeat=rec.WEEKLY, until="2027-01-28",
+                             exceptions="24/12/2026 — Noël\n2026-12-31"), today=TODAY)
+    assert event.exceptions == {"2026-12-24": "Noël", "2026-12-31": "annulé"}
+    occ = {o.start.date().isoformat(): o for o in event.occurrences()}
+    assert occ["2026-12-24"].cancelled
+    assert occ["2026-12-24"].reason == "Noël"
+    assert not occ["2026-12-17"].cancelled
+    assert Event.from_text(event.to_text()) == event
+    assert "24/12/2026 — Noël" in form_values(event)["exceptions"]
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"repeat": rec.WEEKLY, "until": "2027-01-28", "exceptions": "25/12/2026 — Noël"},
+     "n'est pas une date de cette répétition"),
+    ({"repeat": rec.WEEKLY, "until": "2027-01-28", "exceptions": "32/12/2026"}, "Ligne 1"),
+    ({"exceptions": "03/12/2026"}, "Seul un rendez-vous qui se répète"),
+])
+def test_bad_called_off_dates(values, message):
+    assert message in errors_of(**values)["exceptions"]

@@ -127,3 +127,22 @@ def test_atom_feed_is_well_formed_and_says_cancelled():
     assert "ANNULÉ — annule" in titles
     assert len(titles) == len(ENTRIES)
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
+
+
+def test_a_called_off_date_is_a_cancelled_override_in_the_ics():
+    weekly = entry("hebdo", start="2026-12-01T14:00", end="2026-12-01T16:00", repeat=rec.WEEKLY,
+                   until="2027-01-26", exceptions={"2026-12-22": "Vacances"})
+    data = ics.build([weekly], name="T", event_url=str, location=lambda e: "")
+    vevents = list(Calendar.from_ical(data).walk("VEVENT"))
+    assert len(vevents) == 2
+    override = next(v for v in vevents if "RECURRENCE-ID" in v)
+    assert override.decoded("RECURRENCE-ID") == datetime(2026, 12, 22, 14, 0, tzinfo=PARIS)
+    assert str(override["STATUS"]) == "CANCELLED"
+    assert "Vacances" in str(override["DESCRIPTION"])
+    # A calendar application sees the series with that one date cancelled.
+    seen = {v.decoded("DTSTART").date().isoformat(): str(v.get("STATUS"))
+            for v in recurring_ical_events.of(Calendar.from_ical(data)).between(
+                date(2026, 12, 1), date(2027, 2, 1))}
+    assert len(seen) == 9
+    assert seen["2026-12-22"] == "CANCELLED"
+    assert seen["2026-12-15"] == "CONFIRMED"

@@ -486,3 +486,16 @@ def test_minutes_page_name_is_always_valid(title):
     assert name.startswith("Comptes rendus/2026-12-07")
     assert quote(name)
     assert name.count("/") == 1
+
+
+def test_called_off_date_in_page_ics_and_counts(app, client, auth):
+    auth.login()
+    response = client.post("/agenda/nouveau", data=form(
+        auth, repeat="hebdomadaire", until="2027-01-28", exceptions="24/12/2026 — Noël"))
+    assert response.status_code == 302
+    week = client.get("/agenda/?date=2026-12-24").get_data(as_text=True)
+    assert "Pas de rendez-vous ce jour-là : Noël" in week
+    assert b"RECURRENCE-ID;TZID=Europe/Paris:20261224T140000" in client.get("/agenda.ics").data
+    assert count_events(app)["2026-12"]["portes-ouvertes"] == 4  # 3, 10, 17, 31 December
+    edit = client.get(response.headers["Location"] + "/modifier").get_data(as_text=True)
+    assert "24/12/2026 — Noël" in edit
