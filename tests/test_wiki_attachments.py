@@ -259,3 +259,13 @@ def test_attachment_names_with_markup_are_inert(client, auth, wiki):
     assert served.status_code == 200
     assert "\n" not in served.headers["Content-Disposition"]
     assert served.headers["Content-Disposition"].startswith("attachment")
+
+
+def test_audio_gets_a_player_and_is_served_as_download(client, auth, wiki):
+    auth.login()
+    ogg = b"OggS\x00\x02" + b"\x00" * 100
+    assert upload(client, "Privée", [("voix.ogg", ogg)]).status_code == 303
+    assert "<audio controls" in client.get("/wiki/Privée").get_data(as_text=True)
+    served = client.get("/fichiers/Privée/voix.ogg")
+    assert served.mimetype == "audio/ogg"
+    assert served.headers["Content-Disposition"].startswith("attachment")

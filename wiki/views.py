@@ -32,6 +32,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from accounts.auth import current_username, has_role, is_member, login_manager, users
@@ -52,8 +53,8 @@ TEMPLATE_PREFIX = "Modèles/"
 MAX_TEXT_CHARS = 1_000_000
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "jpe", "jfif", "png", "gif", "webp")
 ACTION_LABELS = {
-    "SAVE": "modification", "SAVENEW": "création", "REVERT": "retour arrière",
-    "RENAME": "renommage", "DELETE": "suppression",
+    "SAVE": _l("modification"), "SAVENEW": _l("création"), "REVERT": _l("retour arrière"),
+    "RENAME": _l("renommage"), "DELETE": _l("suppression"),
 }
 
 
