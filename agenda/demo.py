@@ -34,6 +34,8 @@ def examples(today: date) -> list[dict]:
          "structure": SOCIAL_CENTRE, "place": "structure", "repeat": rec.WEEKLY,
          "start_date": workshop.isoformat(), "start_time": "14:00", "end_time": "16:30",
          "until": (workshop + timedelta(days=7 * 26)).isoformat(),
+         "exceptions": f"{(workshop + timedelta(days=7 * 7)).strftime('%d/%m/%Y')} — "
+                       "fermeture du centre social (exemple)",
          "description": "On cuisine ensemble avec les produits de saison, puis on partage le repas.",
          "besoins": ["manger", "s-occuper"], "publics": ["tous-publics"], "price": "participation",
          "price_details": "1 € par séance", "registration": "1",
