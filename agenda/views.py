@@ -259,6 +259,51 @@ def structure_ics(slug: str):
     return _ics_response(entries, f"{found.name} — {current_app.config['SITE_NAME']}")
 
 
+def _tokens():
+    from agenda.feeds import FeedTokens
+
+    return FeedTokens(Path(current_app.config["DATA_DIR"]) / "config" / "agenda-liens.json")
+
+
+@bp.route("/agenda/membre/<token>.ics")
+def member_ics(token: str):
+    """A member's private feed: public events plus the network's internal ones (no drafts)."""
+    from accounts.auth import users
+
+    username = _tokens().user_of(token)
+    user = users().get(username) if username else None
+    if user is None or not user.active:
+        abort(404)
+    entries = [e for e in cal.entries(events())
+               if e.event.status != DRAFT and (e.event.internal or cal.is_public(e.event, sheet_status()))]
+    response = _ics_response(entries, f"{current_app.config['SITE_NAME']} — agenda du réseau")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/agenda/mon-lien", methods=["GET", "POST"])
+@login_required
+def my_link():
+    """The member's private calendar link: show it, renew it or remove it."""
+    tokens = _tokens()
+    me = current_username()
+    if request.method == "POST":
+        if request.form.get("action") == "supprimer":
+            tokens.revoke(me)
+            _audit("agenda.feed-revoke", me)
+            flash(_("Votre lien personnel est supprimé : il ne fonctionne plus."), "success")
+        else:
+            tokens.renew(me)
+            _audit("agenda.feed-renew", me)
+            flash(_("Nouveau lien créé : l'ancien ne fonctionne plus. Abonnez votre agenda au "
+                    "nouveau lien."), "success")
+        return redirect(url_for("agenda.my_link"))
+    token = tokens.token_of(me)
+    link = url_for("agenda.member_ics", token=token, _external=True) if token else ""
+    return render_template("agenda/my_link.html", link=link,
+                           webcal=link.replace("http", "webcal", 1).replace("webcals://", "webcal://"))
+
+
 @bp.route("/agenda/flux.atom")
 def feed_atom():
     """Atom feed of the public events, newest change first."""

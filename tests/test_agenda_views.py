@@ -499,3 +499,33 @@ def test_called_off_date_in_page_ics_and_counts(app, client, auth):
     assert count_events(app)["2026-12"]["portes-ouvertes"] == 4  # 3, 10, 17, 31 December
     edit = client.get(response.headers["Location"] + "/modifier").get_data(as_text=True)
     assert "24/12/2026 — Noël" in edit
+
+
+def test_member_private_link_includes_internal_meetings_and_can_be_renewed(app, client, auth, mixed):
+    auth.login("anne")
+    assert "Créer mon lien personnel" in client.get("/agenda/mon-lien").get_data(as_text=True)
+    token = auth.token("/agenda/mon-lien")
+    assert client.post("/agenda/mon-lien", data={"csrf_token": token}).status_code == 302
+    link = re.search(r'id="f-link" type="url" value="http://localhost(/agenda/membre/[^"]+\.ics)"',
+                     client.get("/agenda/mon-lien").get_data(as_text=True)).group(1)
+    auth.logout()
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"
+    uids = {str(v["UID"]).split("@")[0] for v in Calendar.from_ical(response.data).walk("VEVENT")}
+    assert uids == {"public-portes-ouvertes", "annule-atelier", "interne-reunion"}
+    # Renewing makes the old link stop working.
+    auth.login("anne")
+    client.post("/agenda/mon-lien", data={"csrf_token": auth.token("/agenda/mon-lien")})
+    assert client.get(link).status_code == 404
+    # A disabled account's link stops working too.
+    new_link = re.search(r'value="http://localhost(/agenda/membre/[^"]+\.ics)"',
+                         client.get("/agenda/mon-lien").get_data(as_text=True)).group(1)
+    assert client.get(new_link).status_code == 200
+    app.extensions["reperes"]["users"].set_active("anne", False)
+    assert client.get(new_link).status_code == 404
+
+
+@pytest.mark.parametrize("token", ["x", "a" * 43, "../../config/secret_key", "%00" * 20])
+def test_unknown_member_links_are_404(client, mixed, token):
+    assert client.get(f"/agenda/membre/{token}.ics").status_code == 404
