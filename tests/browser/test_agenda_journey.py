@@ -69,3 +69,23 @@ def test_referent_announces_an_open_day(page, live_app):
         assert len(events) == 1
         start = events[0].decoded("DTSTART")
         assert (start.date(), start.hour, str(start.tzinfo)) == (day, 14, "Europe/Paris")
+
+
+def test_member_turns_the_network_meeting_into_its_minutes(page, live_app):
+    store = live_app.extensions["reperes"]["events"]
+    meeting = next(n for n in store.names() if "reunion-du-groupe" in n)
+    page.goto(f"/agenda/evenement/{meeting}")
+    assert "/login" in page.url  # internal: visitors are asked to log in, nothing shown
+    login(page, "anne")
+    page.goto(f"/agenda/evenement/{meeting}")
+    expect(page.locator("h1")).to_contain_text("Réunion du groupe Isolement social")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Créer la page de compte rendu").click()
+    # One click: the minutes page is created from the template and opened for editing.
+    text = page.get_by_label("Texte de la page")
+    expect(text).to_be_visible()
+    value = text.input_value()
+    assert f"(/agenda/evenement/{meeting})" in value
+    assert "## Ordre du jour" in value
+    page.goto(f"/agenda/evenement/{meeting}")
+    expect(page.get_by_role("link", name="Comptes rendus/")).to_be_visible()
