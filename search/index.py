@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.analysis import Filter, RegexTokenizer
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.lang.snowball.french import FrenchStemmer
 from whoosh.query import Term
@@ -66,7 +66,8 @@ FIELD_BOOSTS = {"title": 4.0, "tags": 1.5, "body": 1.0, "private_body": 1.0}
 SYNONYM_BOOST = 0.5
 FUZZY_BOOST = 0.7
 FUZZY_MIN_LENGTH = 5
-ORPHAN_SECONDS = 1.0            # a spool file older than this is drained by the next search
+ORPHAN_SECONDS = 1.0
+CODEC_OPTIONS = {"blocklimit": 1024, "compression": 1}  # long blocks, light zlib: fast bulk reads            # a spool file older than this is drained by the next search
 
 # ---------------------------------------------------------------- the French analyzer
 
@@ -185,14 +186,23 @@ def _read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.nd
         matcher = reader._terms.matcher(fieldname, tbytes, reader.schema[fieldname].format)
     except Exception:
         return _EMPTY
-    ids: list[int] = []
-    weights: list[float] = []
+    id_blocks: list[np.ndarray] = []
+    weight_blocks: list[np.ndarray] = []
     try:
+        if getattr(matcher, "_byteids", True):
+            raise AttributeError("not a W3 posting list")
         while True:  # whole blocks at a time (W3LeafMatcher internals, pinned by the version)
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
+            if matcher._data is None:
+                matcher._read_data()
+            raw_ids, raw_weights = matcher._data[0], matcher._data[1]
+            count = matcher._blocklength
+            id_blocks.append(np.cumsum(np.asarray(raw_ids, dtype=np.int64)))  # delta-coded
+            if raw_weights is None:
+                weight_blocks.append(np.ones(count, dtype=np.float32))
+            elif isinstance(raw_weights, float):
+                weight_blocks.append(np.full(count, raw_weights, dtype=np.float32))
+            else:
+                weight_blocks.append(np.asarray(raw_weights, dtype=np.float32))
             if matcher._lastblock:
                 break
             matcher._next_block()
@@ -203,7 +213,10 @@ def _read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.nd
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+    if not id_blocks:
+        return _EMPTY
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
 
 
 class _Segment:
@@ -241,8 +254,10 @@ class _Segment:
         if cached is None:
             try:
                 column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                raw = np.fromiter((column[d] for d in range(self.n)), dtype=np.uint8, count=self.n) \
-                    if column is not None else np.zeros(self.n, dtype=np.uint8)
+                raw = np.zeros(self.n, dtype=np.uint8)
+                if column is not None:  # one length byte per document, read at once
+                    count = min(self.n, column._count)
+                    raw[:count] = np.frombuffer(column._dbfile.get(column._basepos, count), np.uint8)
                 cached = _BYTE_TO_LENGTH[raw]
             except AttributeError:
                 cached = np.array([reader.doc_field_length(d, fieldname, 0) for d in range(self.n)],
@@ -554,7 +569,7 @@ class SearchIndex:
                         wanted |= self._whole_kind(ix, kind)
                     else:
                         wanted.add((kind, str(key)))
-                writer = ix.writer(timeout=30.0)
+                writer = ix.writer(timeout=30.0, codec=W3Codec(**CODEC_OPTIONS))
                 try:
                     for kind, key in sorted(wanted):
                         doc = self._current_doc(kind, key)
@@ -630,7 +645,7 @@ class SearchIndex:
                 path = self.root / folder
                 path.mkdir(parents=True)
                 ix = whoosh_index.create_in(str(path), make_schema())
-                writer = ix.writer(limitmb=256)
+                writer = ix.writer(limitmb=256, codec=W3Codec(**CODEC_OPTIONS))
                 count = 0
                 try:
                     for doc in self._all_docs():
@@ -816,13 +831,22 @@ class SearchIndex:
 
     def _near_terms(self, searcher, word: str, term: str, fields) -> list[str]:
         """Index terms of the words one edit away from what was typed, most frequent first."""
-        stems = {normalize_word(v) for v in one_edit(fold(word))} - {None, term}
-        known = set()
-        for seg, _offset, _live, reader in self._segments(searcher):
-            known |= stems & seg.vocabulary(reader)
+        segments = self._segments(searcher)
+
+        def known(stems: set[str]) -> set[str]:
+            found = set()
+            for seg, _offset, _live, reader in segments:
+                found |= stems & seg.vocabulary(reader)
+            return found
+
+        # First the cheap way: one edit on the term itself (« alcol » -> « alcool »), then one
+        # edit on the typed word, each variant stemmed (« hebergment » -> « hébergement »).
+        near = known(one_edit(term) - {term}) if len(term) >= 4 else set()
+        if not near:
+            near = known({normalize_word(v) for v in one_edit(fold(word))} - {None, term})
         reader = searcher.reader()
         found = {s: sum(reader.doc_frequency(f, s) for f in fields if f != "private_body")
-                 for s in known}
+                 for s in near}
         return sorted(found, key=lambda t: (-found[t], t))[:6]
 
     def search(self, text: str, *, member: bool, kind: str | None = None, page: int = 1,
