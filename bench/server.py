@@ -25,11 +25,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def gunicorn_command(app: str, port: int, workers: int, worker_class: str, threads: int) -> list[str]:
-    """The gunicorn command line shared by the hello app and Repères."""
+def gunicorn_command(app: str, port: int, workers: int, worker_class: str, threads: int,
+                     preload: bool = True) -> list[str]:
+    """The gunicorn command line shared by the hello app and Repères (as deploy/gunicorn.conf.py)."""
     cmd = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
            "--workers", str(workers), "--worker-class", worker_class, "--chdir", str(ROOT),
            "--log-level", "warning", "--keep-alive", "5"]
+    if preload:
+        cmd.append("--preload")
     if worker_class == "gthread":
         cmd += ["--threads", str(threads)]
     return cmd
@@ -63,10 +66,10 @@ class Server:
 
     def __init__(self, app: str, *, data_dir: Path | None = None, probe: str = "/",
                  workers: int = 2, worker_class: str = "sync", threads: int = 2,
-                 timeout: float = 120.0, env: dict | None = None):
+                 preload: bool = True, timeout: float = 120.0, env: dict | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.cmd = gunicorn_command(app, self.port, workers, worker_class, threads)
+        self.cmd = gunicorn_command(app, self.port, workers, worker_class, threads, preload)
         self.env = {**os.environ, **(env or {})}
         if data_dir is not None:
             self.env["REPERES_DATA_DIR"] = str(data_dir)

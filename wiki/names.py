@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_NAME_LENGTH = 200
 _SAFE = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
@@ -20,6 +21,7 @@ class InvalidName(ValueError):
     """The name cannot be a document name; the message says why, in French."""
 
 
+@lru_cache(maxsize=8192)  # pure: a page view normalizes and quotes the same name several times
 def normalize(name: str) -> str:
     """Return the canonical form of a name (NFC, trimmed, single spaces) or raise InvalidName."""
     if not isinstance(name, str):
@@ -42,6 +44,7 @@ def normalize(name: str) -> str:
     return "/".join(parts)
 
 
+@lru_cache(maxsize=8192)
 def quote(name: str) -> str:
     """Return the folder name for a document name (validated first)."""
     name = normalize(name)

@@ -30,12 +30,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from accounts.auth import current_username, has_role, is_member, login_manager, users
+from web import select_locale
 from wiki import feeds, markup
 from wiki.attachments import THUMB_SIZES, AttachmentError, AttachmentStore, prepare
 from wiki.diffs import readable_diff
@@ -293,7 +293,7 @@ def _page_key(current: Revision, files) -> tuple | None:
     index.has(current.name)  # brings the index (and its generation) up to date
     member = current_username()
     return (current.name, current.number, index.generation, tuple((f.filename, f.version) for f in files),
-            str(get_locale()), member, session.get("csrf_token", "") if member else "",
+            select_locale(), member, session.get("csrf_token", "") if member else "",
             folder_stamp(os.path.join(data, "config"), os.path.join(data, "users")), request.path)
 
 

@@ -1,0 +1,69 @@
+"""Whole-page cache of wiki page views, per worker process (derived, in memory only).
+
+A page view is made of things that rarely change: the revision (its number), the
+backlinks and missing-link marks (the link index's generation), the attached files,
+the site's look and accounts (the modification times of DATA_DIR/config and
+DATA_DIR/users), the language, and for a member their session. The cache keeps the
+finished HTML under a key made of all of them, so a repeated view costs a few stats
+instead of a Markdown + Jinja rendering; anything that changes makes a new key.
+
+Never cached: old revisions, ?action=, any query string, pages with a flash message
+or an « en cours de modification » notice to show. Entries also expire after `ttl`
+seconds, well within the validity of the CSRF tokens they carry.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Hashable
+
+
+class PageCache:
+    """A bounded LRU of rendered pages whose entries expire after ttl seconds."""
+
+    def __init__(self, size: int = 400, ttl: float = 600.0):
+        self.size, self.ttl = size, ttl
+        self._data: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> str | None:
+        """The cached page, or None when missing or expired."""
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is None:
+                return None
+            if time.monotonic() - hit[0] > self.ttl:
+                del self._data[key]
+                return None
+            self._data.move_to_end(key)
+            return hit[1]
+
+    def put(self, key: Hashable, html: str) -> None:
+        """Keep a page (the least recently used one goes when full)."""
+        with self._lock:
+            self._data[key] = (time.monotonic(), html)
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every page."""
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def folder_stamp(*folders) -> tuple:
+    """Modification times of folders (a file replaced atomically inside changes its folder's)."""
+    out = []
+    for folder in folders:
+        try:
+            out.append(os.stat(folder).st_mtime_ns)
+        except OSError:
+            out.append(0)
+    return tuple(out)
