@@ -56,26 +56,7 @@ def init_app(app):
 
     register_seeder(app, demo.seed)
 
-    from admin.check import register_media
     from admin.erasures import register_eraser
 
-    register_eraser(app, privacy.eraser)
-    register_media(app, media_sets)
+    register_eraser(app, privacy.eraser)  # `flask check` reads our media through admin/media_checks.py
 
-
-def media_sets(app):
-    """What `flask check` compares: media folders under DATA_DIR/media and the contributions."""
-    from admin.check import MediaSet
-    from mediation.store import MEDIA_ID_RE
-
-    store = app.extensions["reperes"]["mediation"]
-    referenced = {}
-    for item in store.all():
-        if (item.media or {}).get("id"):
-            referenced[item.media["id"]] = f"contribution {item.id}"
-
-    def id_of(rel: str):
-        first = rel.split("/", 1)[0]
-        return first if MEDIA_ID_RE.match(first) else None
-
-    return [MediaSet("médias des contributions", store.media_root, referenced, id_of)]
