@@ -17,6 +17,9 @@ bind = os.environ.get("REPERES_BIND", "127.0.0.1:8000")  # only nginx talks to g
 workers = int(os.environ.get("REPERES_WORKERS", min(5, multiprocessing.cpu_count() * 2 + 1)))
 worker_class = "gthread"
 threads = 2  # a slow upload or a voice recording does not hold a whole process idle
+# Load the application once, then fork: workers answer at once and share the loaded code
+# (after an update, restart the service: a HUP alone does not reload preloaded code).
+preload_app = True
 
 # nginx buffers uploads (up to client_max_body_size) before passing them on, so gunicorn
 # receives them at local speed; the time goes into checking and re-encoding media (ffmpeg
