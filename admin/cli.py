@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import time
 from pathlib import Path
 
 import click
@@ -60,11 +61,21 @@ def _restored_app(app, target: Path):
     return create_app(config)
 
 
+def _wait_for_index(app, timeout: float = 600.0) -> None:
+    """Let a background index rebuild started by the search package (at app start) finish."""
+    index = app.extensions.get("reperes", {}).get("search_index")
+    rebuilding = getattr(index, "_rebuilding", None)
+    deadline = time.monotonic() + timeout
+    while rebuilding is not None and rebuilding.is_set() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
 def rebuild_index(app) -> str:
     """Rebuild the search index of app when the search package is there; say what happened."""
     index = app.extensions.get("reperes", {}).get("search_index")
     if index is None or not hasattr(index, "rebuild"):
         return "Index de recherche : pas de module de recherche, rien à reconstruire."
+    _wait_for_index(app)  # two rebuilds at once would trip over each other's files
     with app.app_context():
         count = index.rebuild()
     return f"Index de recherche reconstruit ({count} documents)."
@@ -109,6 +120,8 @@ def restore_command(archive, data_dir, force, journals):
     ]
     known = [entry for path in dict.fromkeys(p.resolve() for p in sources)
              for entry in read_journal(path)]
+    if target == Path(app.config["DATA_DIR"]).resolve():
+        _wait_for_index(app)  # this command's own app may be indexing the folder to replace
     try:
         result = restore_archive(archive, target, force=force)
     except (BackupError, OSError) as exc:

@@ -233,6 +233,10 @@ def init_app(app) -> None:
 
     @app.context_processor
     def _theme():
+        from flask import has_request_context
+
+        if not has_request_context():  # a template rendered by a CLI command: no URLs
+            return {}
         theme = current(app)
         values = {
             "theme_css_url": url_for("admin.theme_css", v=theme.version),
