@@ -49,12 +49,33 @@ def load(store: DocumentStore, name: str, rev: int | None = None) -> Entry:
     return Entry(name, event, revision)
 
 
+_CACHE: dict[str, tuple[tuple[int, int], list[Entry]]] = {}
+
+
+def change_key(store: DocumentStore) -> tuple[int, int]:
+    """Size and time of the store-wide edit-log: every save, delete or rename (from any
+    worker process) appends a line to it, so an unchanged key means unchanged documents."""
+    try:
+        st = (store.root / "edit-log").stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (st.st_size, st.st_mtime_ns)
+
+
 def entries(store: DocumentStore) -> list[Entry]:
-    """Every event of the store (damaged documents skipped)."""
+    """Every event of the store (damaged documents skipped), cached until the next change.
+
+    The list is shared between requests: callers must not change the events in it.
+    """
+    key = change_key(store)
+    cached = _CACHE.get(str(store.root))
+    if cached is not None and cached[0] == key and key != (0, 0):
+        return cached[1]
     out = []
     for name in store.names():
         with contextlib.suppress(NotFound, json.JSONDecodeError):
             out.append(load(store, name))
+    _CACHE[str(store.root)] = (key, out)
     return out
 
 

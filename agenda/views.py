@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -88,12 +90,20 @@ def public_entries() -> list[cal.Entry]:
     return [e for e in cal.entries(events()) if cal.is_public(e.event, status)]
 
 
+def sheet_info(slug: str) -> sheets.SheetInfo | None:
+    """A sheet's facts, read once per request."""
+    cache = g.setdefault("agenda_sheets", {})
+    if slug not in cache:
+        cache[slug] = sheets.info(current_app, slug)
+    return cache[slug]
+
+
 def location(entry: cal.Entry) -> str:
     """Where an event takes place, in words."""
     event = entry.event
     if event.place == PLACE_OTHER:
         return ", ".join(x for x in (event.place_name, event.address) if x)
-    found = sheets.info(current_app, event.structure)
+    found = sheet_info(event.structure)
     if found is None:
         return event.place_name
     return ", ".join(x for x in (found.name, found.address) if x)
@@ -232,9 +242,22 @@ def _media_root() -> Path:
 # ---------------------------------------------------------------- feeds
 
 
+_ICS_CACHE: dict[tuple, bytes] = {}
+
+
 def _ics_response(entries: list[cal.Entry], name: str):
-    data = ics.build(entries, name=name, event_url=lambda n: event_url(n, external=True),
-                     location=location, uid_domain=request.host.split(":")[0] or "reperes")
+    """The .ics of some entries; the bytes are cached until an event or a sheet changes."""
+    sheets_store = sheets.store(current_app)
+    key = (request.host, request.full_path, name, cal.change_key(events()),
+           cal.change_key(sheets_store) if sheets_store is not None else None,
+           tuple((e.name, e.revision.number) for e in entries))
+    data = _ICS_CACHE.get(key)
+    if data is None:
+        data = ics.build(entries, name=name, event_url=lambda n: event_url(n, external=True),
+                         location=location, uid_domain=request.host.split(":")[0] or "reperes")
+        if len(_ICS_CACHE) > 64:
+            _ICS_CACHE.clear()
+        _ICS_CACHE[key] = data
     response = current_app.response_class(data, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="agenda.ics"'
     response.headers["Cache-Control"] = "public, max-age=900"
@@ -605,7 +628,7 @@ def minutes(name: str):
                   f"{rec.format_day(day, weekday=True)}.*\n\n")
         pages.save(page_name, header + body, author=current_username(),
                    comment=_("créée depuis l'agenda"), meta={"public": False, "event": name})
-    event.minutes_page = page_name
+    event = replace(event, minutes_page=page_name)
     events().save(name, event.to_text(), author=current_username(),
                   comment=_("compte rendu créé"), meta={**entry.revision.meta})
     flash(_("Page de compte rendu créée : complétez-la."), "success")
