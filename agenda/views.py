@@ -137,9 +137,9 @@ def _parse_day(raw: str | None, today: date) -> tuple[date, str | None]:
     if not raw:
         return today, None
     with contextlib.suppress(ValueError):
-        if len(raw) == 7:
-            return date.fromisoformat(raw + "-01"), None
-        return date.fromisoformat(raw), None
+        day = date.fromisoformat(raw + "-01" if len(raw) == 7 else raw)
+        if 1900 <= day.year <= 2200:
+            return day, None
     return today, _("La date « %(d)s » n'est pas comprise : voici la semaine en cours.", d=raw[:20])
 
 

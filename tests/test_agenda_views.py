@@ -164,8 +164,10 @@ def test_filters(client, mixed):
     assert "Enlever les filtres" in html
 
 
-def test_bad_date_parameter_is_a_400_with_a_message(client, mixed):
-    response = client.get("/agenda/?date=2027-02-29")
+@pytest.mark.parametrize("query", ["date=2027-02-29", "date=9999-12-31", "date=0001-01-01&vue=mois",
+                                   "mois=2026-13", "date=demain"])
+def test_bad_date_parameter_is_a_400_with_a_message(client, mixed, query):
+    response = client.get(f"/agenda/?{query}")
     assert response.status_code == 400
     assert "n&#39;est pas comprise" in response.get_data(as_text=True)
 
