@@ -531,3 +531,22 @@ def test_member_private_link_includes_internal_meetings_and_can_be_renewed(app, 
 @pytest.mark.parametrize("token", ["x", "a" * 43, "../../config/secret_key", "%00" * 20])
 def test_unknown_member_links_are_404(client, mixed, token):
     assert client.get(f"/agenda/membre/{token}.ics").status_code == 404
+
+
+def test_random_bad_forms_never_give_a_500(app, client, auth):
+    import random
+
+    rnd = random.Random(2026)
+    junk = ["", " ", "x" * 5000, "2026-02-30", "29/02/2027", "25:61", "02:30", "\x00\u202e", "<script>",
+            "2026-03-29", "2026-10-25", "hebdomadaire", "mensuelle", "mensuelle-jour", "annule",
+            "publie", "autre", "structure", "agheb-le-phare", "../x", "1", "-1", "9999-12-31"]
+    fields = ["title", "kind", "start_date", "start_time", "end_date", "end_time", "repeat", "until",
+              "structure", "place", "address", "price", "status", "cancel_reason", "registration",
+              "registration_how", "exceptions", "besoins", "publics", "internal", "base_rev"]
+    auth.login()
+    token = auth.token("/agenda/nouveau")
+    for _ in range(150):
+        data = {f: rnd.choice(junk) for f in fields if rnd.random() < 0.8}
+        data["csrf_token"] = token
+        response = client.post("/agenda/nouveau", data=data)
+        assert response.status_code in (302, 400), (data, response.status_code)
