@@ -89,3 +89,15 @@ def test_member_turns_the_network_meeting_into_its_minutes(page, live_app):
     assert "## Ordre du jour" in value
     page.goto(f"/agenda/evenement/{meeting}")
     expect(page.get_by_role("link", name="Comptes rendus/")).to_be_visible()
+
+
+def test_other_agenda_pages_pass_axe(page, live_app):
+    store = live_app.extensions["reperes"]["events"]
+    workshop = next(n for n in store.names() if "atelier-cuisine" in n)
+    login(page, "anne")
+    for url in ("/agenda/?vue=mois", "/agenda/archives", "/agenda/a-verifier", "/agenda/mon-lien",
+                f"/agenda/evenement/{workshop}", f"/agenda/evenement/{workshop}/historique",
+                f"/agenda/evenement/{workshop}/modifier"):
+        page.goto(url)
+        expect(page.locator("h1")).to_have_count(1)
+        assert_no_axe_violations(page)
