@@ -550,3 +550,18 @@ def test_random_bad_forms_never_give_a_500(app, client, auth):
         data["csrf_token"] = token
         response = client.post("/agenda/nouveau", data=data)
         assert response.status_code in (302, 400), (data, response.status_code)
+
+
+def test_event_on_a_draft_sheet_is_saved_with_a_warning_and_stays_private(app, client, auth, mixed):
+    auth.login()
+    response = client.post("/agenda/nouveau", data=form(auth, structure="fiche-brouillon",
+                                                        title="Visite fiche brouillon"),
+                           follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "fiche de cette structure n&#39;est pas publiée" in html
+    assert "Non visible du public" in html
+    auth.logout()
+    assert "Visite fiche brouillon" not in client.get("/agenda/?date=2026-12-03").get_data(as_text=True)
+    assert b"Visite fiche brouillon" not in client.get("/agenda.ics").data
+    assert b"Visite fiche brouillon" not in client.get("/agenda/flux.atom").data
