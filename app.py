@@ -54,10 +54,10 @@ def create_app(config: dict | None = None) -> Flask:
     accounts.init_app(app)
     wiki.init_app(app)
     # -- each package registers itself here (one line each; search last: it follows the others' stores)
-    import admin; admin.init_app(app)  # noqa: E702, I001
     import agenda; agenda.init_app(app)  # noqa: E702, I001
     import mediation; mediation.init_app(app)  # noqa: E702, I001
     import directory; directory.init_app(app)  # noqa: E702, I001
+    import admin; admin.init_app(app)  # noqa: E702, I001  (after the stores: audits them)
     import search; search.init_app(app)  # noqa: E702, I001  (keep last)
 
     from web import demo

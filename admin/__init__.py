@@ -11,7 +11,11 @@ Other packages use two tiny APIs from here:
 
 
 def init_app(app):
-    """Register the admin pages, /healthz, the theme (CSS, logo, template overrides) and the CLI."""
+    """Register the admin pages, /healthz, the theme, the CLI; audit the stores made so far.
+
+    Called after the packages that own document stores (see app.py) so that their stores
+    are watched by the audit log.
+    """
     from flask_babel import lazy_gettext as _l
 
     from admin import check, cli, media_checks, theme, views
@@ -20,6 +24,21 @@ def init_app(app):
     app.register_blueprint(views.bp)
     theme.init_app(app)
     check.register_media(app, media_checks.mediation_media)
+    _watch_stores(app)
     for command in cli.COMMANDS:
         app.cli.add_command(command)
     add_menu(app, "admin.index", _l("Administration"), order=90, place="footer", role="admin")
+
+
+# Packages that write their own, more precise audit lines for these stores.
+SELF_AUDITED = frozenset({"contributions"})
+
+
+def _watch_stores(app) -> None:
+    """Audit the significant changes of every document store registered so far."""
+    from admin import audit
+    from wiki.store import DocumentStore
+
+    for kind, store in list(app.extensions.get("reperes", {}).items()):
+        if isinstance(store, DocumentStore) and kind not in SELF_AUDITED:
+            store.listeners.append(audit.store_listener(app.config["DATA_DIR"], kind, store))

@@ -20,6 +20,12 @@ month, UTC, so old months can be archived or deleted by the administrator), each
 made under an exclusive ``flock`` on the file and fsynced. ``record`` never raises: an
 audit line that cannot be written is logged as an error and ``False`` is returned, so the
 action itself (already done) is not reported as failed.
+
+Document stores are also watched without their packages doing anything
+(``store_listener``, attached by ``admin.init_app`` to every DocumentStore the packages put
+in ``app.extensions["reperes"]``): creation, deletion, rename and revert of a document, and
+every change of its ``status`` (published, refused, archived...) or ``public`` metadata.
+Ordinary edits are not repeated here: each document's edit-log already has them.
 """
 
 from __future__ import annotations
@@ -30,9 +36,12 @@ import logging
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from wiki.store import Change, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -133,3 +142,32 @@ def read(data_dir: Path | str, offset: int = 0, limit: int = 50) -> tuple[list[A
                 return out, True
             out.append(entry)
     return out, False
+
+
+_VERBS = {"SAVENEW": "create", "DELETE": "delete", "RENAME": "rename", "REVERT": "revert"}
+WATCHED_META = ("status", "public")
+
+
+def store_listener(data_dir: Path | str, kind: str, store) -> Callable[[Change], None]:
+    """A DocumentStore listener writing the significant changes of `kind` documents here."""
+
+    def listen(change: Change) -> None:
+        revision = change.revision
+        if revision is None:
+            return
+        actor = revision.author or "?"
+        verb = _VERBS.get(change.action)
+        if verb:
+            detail = f"ancien nom : {change.old_name}" if change.old_name else revision.comment
+            record(data_dir, actor, f"{kind}.{verb}", change.name, detail)
+        if change.action in ("SAVE", "REVERT") and revision.number > 1:
+            try:
+                before = store.load(change.name, revision.number - 1).meta
+            except NotFound:
+                before = {}
+            for key in WATCHED_META:
+                old, new = before.get(key), revision.meta.get(key)
+                if old != new and (key in before or key in revision.meta):
+                    record(data_dir, actor, f"{kind}.{key}", change.name, f"{old} → {new}")
+
+    return listen

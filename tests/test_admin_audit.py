@@ -155,3 +155,42 @@ def test_admin_home_warns_when_there_is_no_backup(client, auth, runner, app):
     assert "Dernière sauvegarde" in html
     assert "backup.create" in html
     assert Path(app.config["DATA_DIR"]).parent.joinpath("backups").is_dir()
+
+
+# ---------------------------------------------------------------- stores watched without their packages
+
+
+def _lines(app):
+    return [(e.actor, e.action, e.target, e.detail) for e in reversed(audit.read(app.config["DATA_DIR"])[0])]
+
+
+def test_significant_page_changes_are_audited_but_not_ordinary_edits(app):
+    pages = app.extensions["reperes"]["pages"]
+    pages.save("Charte", "v1", author="anne", comment="première version", meta={"public": False})
+    pages.save("Charte", "v2", author="anne", meta={"public": False})  # an ordinary edit
+    pages.save("Charte", "v2", author="bob", meta={"public": True})
+    pages.revert("Charte", 1, author="bob")
+    pages.rename("Charte", "Charte du réseau", author="anne")
+    pages.delete("Charte du réseau", author="admin", comment="doublon")
+    assert _lines(app) == [
+        ("anne", "pages.create", "Charte", "première version"),
+        ("bob", "pages.public", "Charte", "False → True"),
+        ("bob", "pages.revert", "Charte", "retour à la version 1"),
+        ("bob", "pages.public", "Charte", "True → False"),
+        ("anne", "pages.rename", "Charte du réseau", "ancien nom : Charte"),
+        ("admin", "pages.delete", "Charte du réseau", "doublon"),
+    ]
+
+
+def test_a_sheet_published_is_audited(app):
+    sheets = app.extensions["reperes"]["structures"]
+    sheets.save("epicerie", "{}", author="anne", meta={"status": "brouillon"})
+    sheets.save("epicerie", "{ }", author="moderateur", meta={"status": "publiee"})
+    assert _lines(app)[-1] == ("moderateur", "structures.status", "epicerie", "brouillon → publiee")
+
+
+def test_contributions_are_left_to_the_mediation_package(app):
+    contributions = app.extensions["reperes"]["contributions"]
+    contributions.save("c-000000000001", "{}", author="mia", meta={"status": "brouillon"})
+    contributions.save("c-000000000001", "{ }", author="mia", meta={"status": "propose"})
+    assert _lines(app) == []
