@@ -28,6 +28,7 @@ import secrets
 import shutil
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -381,6 +382,16 @@ class _Matches:
 
 # ---------------------------------------------------------------- the index
 
+_INSTANCES: weakref.WeakSet = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for instance in list(_INSTANCES):
+        instance._after_fork()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
 
 class SearchIndex:
     """Keeps a Whoosh index in step with document stores, across worker processes."""
@@ -403,6 +414,8 @@ class SearchIndex:
         self._synonyms: tuple[float, dict] = (-1.0, {})
         self._segment_cache: dict = {}
         self._segment_lock = threading.Lock()
+        self._lock_fds: set[int] = set()
+        _INSTANCES.add(self)
 
     # -- index folder
 
@@ -434,7 +447,8 @@ class SearchIndex:
 
     @contextlib.contextmanager
     def _writer_lock(self, block: bool = True):
-        fd = os.open(self.root / "writer.lock", os.O_RDWR | os.O_CREAT, 0o640)
+        fd = os.open(self.root / "writer.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
+        self._lock_fds.add(fd)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
@@ -443,7 +457,25 @@ class SearchIndex:
                 return
             yield True
         finally:
+            self._lock_fds.discard(fd)
             os.close(fd)
+
+    def _after_fork(self) -> None:
+        """In a forked worker (gunicorn preload_app): drop what belongs to the parent.
+
+        A flock belongs to the open file: a worker keeping the parent's descriptor would
+        hold the writer lock forever once the parent's thread is gone.
+        """
+        for fd in list(self._lock_fds):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._lock_fds = set()
+        self._local = threading.local()
+        self._thread = None
+        self._wake = threading.Event()
+        self._rebuilding = threading.Event()
+        self._rebuild_thread = None
+        self._segment_lock = threading.Lock()
 
     # -- documents
 

@@ -311,3 +311,22 @@ def test_search_says_rebuilding_while_the_index_is_rebuilt(tmp_path):
     index.wait_for_rebuild()
     assert index.healthy()
     assert not index.search("douche", member=True).rebuilding
+
+
+def test_a_forked_worker_does_not_keep_the_parents_writer_lock(tmp_path):
+    index, _sheets, _pages = make_index(tmp_path, filled=False)
+    ready_r, ready_w = os.pipe()
+    go_r, go_w = os.pipe()
+    with index._writer_lock() as locked:
+        assert locked
+        pid = os.fork()  # as gunicorn forks workers after preload_app
+        if pid == 0:  # the worker (fork handlers done): says it runs, stays alive until told
+            os.write(ready_w, b"r")
+            os.read(go_r, 1)
+            os._exit(0)
+        assert os.read(ready_r, 1) == b"r"
+    try:
+        assert index.drain(block=False) == 0  # released, although the worker still lives
+    finally:
+        os.write(go_w, b"x")
+        os.waitpid(pid, 0)
