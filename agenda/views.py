@@ -232,7 +232,10 @@ def picture(name: str):
     file = pictures.path(_media_root(), entry.event.picture, request.args.get("taille") == "vignette")
     if file is None:
         abort(404)
-    return send_file(file, max_age=3600)
+    response = send_file(file, max_age=3600)
+    if not cal.is_public(cal.load(events(), name).event, sheet_status()):
+        response.headers["Cache-Control"] = "private, max-age=3600"  # never in shared caches
+    return response
 
 
 def _media_root() -> Path:

@@ -237,8 +237,16 @@ def test_picture_is_stored_reencoded_and_served(app, client, auth):
     response = client.post("/agenda/nouveau", data=data, content_type="multipart/form-data")
     assert response.status_code == 302
     name = response.headers["Location"].rsplit("/", 1)[1]
-    assert client.get(f"/agenda/evenement/{name}/image").mimetype == "image/jpeg"
+    image = client.get(f"/agenda/evenement/{name}/image")
+    assert image.mimetype == "image/jpeg"
+    assert image.headers["Cache-Control"].startswith("public")  # published on a published sheet
     assert client.get(f"/agenda/evenement/{name}/image?taille=vignette").status_code == 200
+    data = form(auth, picture_alt="Affiche interne", internal="1", title="Réunion interne")
+    data["picture"] = (BytesIO(buffer.getvalue()), "affiche.png")
+    internal = client.post("/agenda/nouveau", data=data, content_type="multipart/form-data")
+    internal_name = internal.headers["Location"].rsplit("/", 1)[1]
+    private = client.get(f"/agenda/evenement/{internal_name}/image")
+    assert private.headers["Cache-Control"] == "private, max-age=3600"
     # A picture without a description is refused.
     data = form(auth)
     data["picture"] = (BytesIO(buffer.getvalue()), "affiche.png")
