@@ -41,6 +41,7 @@ class MediationStore:
         self.feedback = DocumentStore(data_dir / "feedback")
         self.media_root = data_dir / "media"
         self.media_root.mkdir(parents=True, exist_ok=True)
+        self._all_cache: tuple | None = None
 
     # ------------------------------------------------------------ locking
 
@@ -156,9 +157,23 @@ class MediationStore:
             return None
 
     def all(self) -> list[Contribution]:
-        """Every contribution (any status), oldest first."""
-        out = [c for c in (self.get(n) for n in self.contributions.names()) if c]
-        return sorted(out, key=lambda c: c.created)
+        """Every contribution (any status), oldest first (treat them as read-only).
+
+        The list is kept in memory until the store's edit-log changes (every save, delete or
+        purge appends to it, from any process), so galleries and sheets stay fast.
+        """
+        try:
+            stat = (self.contributions.root / "edit-log").stat()
+            key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        except FileNotFoundError:
+            key = None
+        cached = self._all_cache
+        if cached is not None and key is not None and cached[0] == key:
+            return list(cached[1])
+        out = sorted((c for c in (self.get(n) for n in self.contributions.names()) if c),
+                     key=lambda c: c.created)
+        self._all_cache = (key, out)
+        return list(out)
 
     def update(self, cid: str, change: Callable[[Contribution], None], author: str,
                comment: str = "") -> Contribution:

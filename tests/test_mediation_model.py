@@ -160,3 +160,15 @@ def test_check_sees_mediation_media(tmp_path):
     orphans = [p for p in report.problems if p.kind == "media-orphan" and orphan["id"] in p.path]
     assert len(orphans) == 1
     assert not any(media["id"] in p.path for p in report.problems)
+
+
+def test_listing_follows_every_change(tmp_path):
+    store = MediationStore(tmp_path)
+    other = MediationStore(tmp_path)  # another worker process on the same folder
+    person = store.add_participant("Soleil", "medi")
+    item = store.create("texte", person.id, "", "medi", "medi")
+    assert [c.text for c in other.all()] == [""]
+    store.update(item.id, lambda c: setattr(c, "text", "v2"), "medi")
+    assert [c.text for c in other.all()] == ["v2"]
+    store.purge_contribution(item.id, "admin")
+    assert other.all() == []
