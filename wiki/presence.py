@@ -10,12 +10,14 @@ blocks anyone. Files are replaced atomically under an fcntl lock (several worker
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from wiki.names import InvalidName, quote
-from wiki.store import atomic_write, file_lock
+from wiki.store import TEMP_PREFIX, file_lock
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class EditNotices:
             data = self._read(path, now)
             since = data.get(username, {}).get("since", now)
             data[username] = {"since": since, "seen": now}
-            atomic_write(path, json.dumps(data))
+            _replace(path, json.dumps(data))
 
     def clear(self, name: str, username: str, now: float | None = None) -> None:
         """Forget username's notice on name (after a save or a cancel)."""
@@ -74,7 +76,7 @@ class EditNotices:
             data = self._read(path, time.time() if now is None else now)
             if data.pop(username, None) is not None or not data:
                 if data:
-                    atomic_write(path, json.dumps(data))
+                    _replace(path, json.dumps(data))
                 else:
                     path.unlink(missing_ok=True)
 
@@ -88,3 +90,15 @@ class EditNotices:
         out = [Editor(u, float(e.get("since", now)), float(e.get("seen", now)))
                for u, e in data.items() if u != exclude]
         return sorted(out, key=lambda e: e.since)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Replace a notice atomically but without fsync: a hint that expires need not survive a
+    power cut, and opening the edit form should not wait for the disk (two fsyncs)."""
+    tmp = path.with_name(f"{TEMP_PREFIX}{secrets.token_hex(6)}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
