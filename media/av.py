@@ -23,15 +23,20 @@ MIN_SECONDS = 0.3        # ffprobe says shorter: nothing was recorded
 TIMEOUT_PROBE = 30
 TIMEOUT_ENCODE = 900
 
+def N_(message: str) -> str:
+    """Mark a message for the translation catalogue (translated where it is shown)."""
+    return message
+
+
 MESSAGES = {
-    (AUDIO, "empty"): "L'enregistrement est vide. Appuyez sur le bouton et parlez, puis essayez encore.",
-    (AUDIO, "type"): "Ce fichier n'est pas un son. Essayez un autre fichier.",
-    (AUDIO, "size"): "Cet enregistrement est trop long. Essayez un enregistrement plus court.",
-    (AUDIO, "broken"): "Cet enregistrement est abîmé. Essayez encore.",
-    (VIDEO, "empty"): "La vidéo est vide. Essayez une autre vidéo.",
-    (VIDEO, "type"): "Ce fichier n'est pas une vidéo. Essayez une autre vidéo.",
-    (VIDEO, "size"): "Cette vidéo est trop lourde. Essayez une vidéo plus courte.",
-    (VIDEO, "broken"): "Cette vidéo est abîmée. Essayez une autre vidéo.",
+    (AUDIO, "empty"): N_("L'enregistrement est vide. Appuyez sur le bouton et parlez, puis essayez encore."),
+    (AUDIO, "type"): N_("Ce fichier n'est pas un son. Essayez un autre fichier."),
+    (AUDIO, "size"): N_("Cet enregistrement est trop long. Essayez un enregistrement plus court."),
+    (AUDIO, "broken"): N_("Cet enregistrement est abîmé. Essayez encore."),
+    (VIDEO, "empty"): N_("La vidéo est vide. Essayez une autre vidéo."),
+    (VIDEO, "type"): N_("Ce fichier n'est pas une vidéo. Essayez une autre vidéo."),
+    (VIDEO, "size"): N_("Cette vidéo est trop lourde. Essayez une vidéo plus courte."),
+    (VIDEO, "broken"): N_("Cette vidéo est abîmée. Essayez une autre vidéo."),
 }
 
 

@@ -49,6 +49,11 @@ MAX_TEXT = 5000
 PSEUDONYM_RE = re.compile(r"^[\w][\w .'’-]{0,38}[\w.]?$")
 
 
+def N_(message: str) -> str:
+    """Mark a message for the translation catalogue (views translate it when they show it)."""
+    return message
+
+
 class ModelError(ValueError):
     """A value cannot be accepted; the message is plain French."""
 
@@ -64,11 +69,11 @@ def check_pseudonym(raw: str) -> str:
     """A pseudonym of 1 to 40 letters, digits, spaces, dots, dashes or apostrophes."""
     pseudonym = " ".join((raw or "").split())
     if not pseudonym:
-        raise ModelError("Écrivez un pseudonyme.")
+        raise ModelError(N_("Écrivez un pseudonyme."))
     if len(pseudonym) > 40:
-        raise ModelError("Le pseudonyme est trop long : 40 lettres au plus.")
+        raise ModelError(N_("Le pseudonyme est trop long : 40 lettres au plus."))
     if "@" in pseudonym or not PSEUDONYM_RE.match(pseudonym):
-        raise ModelError("Le pseudonyme peut avoir des lettres, des chiffres, des espaces et des tirets.")
+        raise ModelError(N_("Le pseudonyme peut avoir des lettres, des chiffres, des espaces et des tirets."))
     return pseudonym
 
 
@@ -195,17 +200,17 @@ class Contribution:
         """Why this cannot be published yet: field -> French message (empty when ready)."""
         problems = {}
         if not self.consent.given or self.consent.scope not in SCOPES or self.consent.withdrawn:
-            problems["consent"] = "Le consentement de la personne n'est pas enregistré."
+            problems["consent"] = N_("Le consentement de la personne n'est pas enregistré.")
         if self.kind == "photo" and self.consent.people and not self.consent.image_rights:
-            problems["consent"] = ("Des personnes sont sur la photo et leur accord (droit à l'image) "
-                                   "n'est pas confirmé.")
+            problems["consent"] = N_("Des personnes sont sur la photo et leur accord (droit à l'image) "
+                                     "n'est pas confirmé.")
         public = self.consent.scope == "public"
         if public and self.media_category == "image" and not self.alt.strip():
-            problems["alt"] = "Décrivez la photo en quelques mots (texte de remplacement) avant de la publier."
+            problems["alt"] = N_("Décrivez la photo en quelques mots (texte de remplacement) avant de la publier.")
         if public and self.media_category in ("audio", "video") and not self.transcript.strip():
-            problems["transcript"] = "Écrivez la transcription de l'enregistrement avant de le publier."
+            problems["transcript"] = N_("Écrivez la transcription de l'enregistrement avant de le publier.")
         if not (self.text or self.media):
-            problems["text"] = "La contribution est vide."
+            problems["text"] = N_("La contribution est vide.")
         return problems
 
     def move_to(self, status: str, reason: str = "") -> None:
@@ -220,11 +225,11 @@ class Contribution:
                 raise ModelError(" ".join(problems.values()))
             self.published = time.time()
         if status == "refuse" and not reason.strip():
-            raise ModelError("Écrivez la raison du refus : la personne qui anime l'atelier la verra.")
+            raise ModelError(N_("Écrivez la raison du refus : la personne qui anime l'atelier la verra."))
         if status == "propose":
             missing = self.missing_for_submission()
             if missing:
-                raise ModelError("Il manque encore quelque chose avant d'envoyer.")
+                raise ModelError(N_("Il manque encore quelque chose avant d'envoyer."))
             self.proposed = time.time()
         if status == "retire":
             self.consent.withdrawn = time.time()

@@ -51,6 +51,7 @@ def queue():
 
 
 def _render_review(item: Contribution, errors=None, status: int = 200, form=None):
+    errors = {k: _(v) for k, v in (errors or {}).items()}
     person = store().participant(item.participant)
     workshop = store().workshop(item.workshop)
     return render_template("mediation/review.html", item=item, person=person, workshop=workshop,

@@ -22,7 +22,15 @@ import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from mediation.model import Contribution, ModelError, Participant, Workshop, check_pseudonym, new_id
+from mediation.model import (
+    N_,
+    Contribution,
+    ModelError,
+    Participant,
+    Workshop,
+    check_pseudonym,
+    new_id,
+)
 from wiki.store import DocumentStore, NotFound, atomic_write, file_lock
 
 MEDIA_ID_RE = re.compile(r"^m-[0-9a-f]{12}$")
@@ -58,7 +66,7 @@ class MediationStore:
         """Create a workshop."""
         title = " ".join((title or "").split())[:120]
         if not title:
-            raise ModelError("Donnez un titre à l'atelier.")
+            raise ModelError(N_("Donnez un titre à l'atelier."))
         workshop = Workshop(new_id("w"), title, mediator, place, place_label.strip()[:120])
         self.workshops.save(workshop.id, workshop.to_json(), author=mediator, comment="ouverture")
         return workshop

@@ -6,6 +6,7 @@ from flask import current_app
 
 from media import av
 from media.images import ImageError, process_image
+from mediation.model import N_
 
 EXPECTED = {"photo": "image", "voix": "audio", "avis": "audio", "video": "video"}
 
@@ -28,9 +29,9 @@ def store_media(owner: str, kind: str, data: bytes) -> dict:
     config = current_app.config
     if expected == "image":
         if not data:
-            raise UploadError("Aucune photo n'est arrivée. Choisissez une photo et essayez encore.")
+            raise UploadError(N_("Aucune photo n'est arrivée. Choisissez une photo et essayez encore."))
         if len(data) > config["MEDIATION_MAX_PHOTO_MB"] * 1024 * 1024:
-            raise UploadError("Cette photo est trop lourde. Essayez une autre photo.")
+            raise UploadError(N_("Cette photo est trop lourde. Essayez une autre photo."))
         try:
             image = process_image(data, max_pixels=config["MAX_IMAGE_PIXELS"], thumb_sizes=(320, 960))
         except ImageError as exc:

@@ -139,7 +139,7 @@ def add_person(wid: str):
         return render_template("mediation/workshop.html", workshop=work, people=people,
                                items={p.id: store().by_participant(p.id) for p in people},
                                all_people=store().all_participants(), place=places.place(work.place),
-                               kinds=KINDS, person_error=str(exc),
+                               kinds=KINDS, person_error=_(str(exc)),
                                pseudonym=request.form.get("pseudonym", "")[:60]), 400
     store().join(wid, person.id, current_username())
     flash(_("%(p)s participe à l'atelier.", p=person.pseudonym), "success")
@@ -379,6 +379,7 @@ def _render_step(item: Contribution, step_name: str, action: str, errors=None, s
 
 
 def _fail(item: Contribution, step_name: str, field: str, message: str, status: int = 400):
+    message = _(message)  # messages of the model and media modules are marked with N_
     if _wants_json():
         return jsonify(ok=False, message=message, field=field), status
     action = request.path
