@@ -30,7 +30,7 @@ def gunicorn_command(app: str, port: int, workers: int, worker_class: str, threa
     """The gunicorn command line shared by the hello app and Repères (as deploy/gunicorn.conf.py)."""
     cmd = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
            "--workers", str(workers), "--worker-class", worker_class, "--chdir", str(ROOT),
-           "--log-level", "warning", "--keep-alive", "5"]
+           "--log-level", "warning", "--keep-alive", "5", "-c", str(ROOT / "bench" / "gunicorn_conf.py")]
     if preload:
         cmd.append("--preload")
     if worker_class == "gthread":

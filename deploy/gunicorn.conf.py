@@ -39,3 +39,11 @@ loglevel = "info"
 # The forwarded client address is trusted by the app itself (ProxyFix, PROXY_COUNT=1).
 forwarded_allow_ips = "127.0.0.1"
 umask = 0o027
+
+
+def when_ready(server):
+    """Before the workers are forked: the preloaded objects leave the garbage collector's
+    reach, so collections in the workers do not touch (and copy) the shared memory pages."""
+    import gc
+
+    gc.freeze()

@@ -601,7 +601,7 @@ class SearchIndex:
                         wanted |= self._whole_kind(ix, kind)
                     else:
                         wanted.add((kind, str(key)))
-                writer = ix.writer(timeout=30.0, codec=W3Codec(**CODEC_OPTIONS))
+                writer = ix.writer(timeout=30.0, codec=W3Codec(**CODEC_OPTIONS), compound=False)
                 try:
                     for kind, key in sorted(wanted):
                         doc = self._current_doc(kind, key)
@@ -677,7 +677,9 @@ class SearchIndex:
                 path = self.root / folder
                 path.mkdir(parents=True)
                 ix = whoosh_index.create_in(str(path), make_schema())
-                writer = ix.writer(limitmb=256, codec=W3Codec(**CODEC_OPTIONS))
+                # compound=False (here and in drain): whoosh copies every part of a compound
+                # segment into memory in each process; separate files are read through the OS cache.
+                writer = ix.writer(limitmb=256, codec=W3Codec(**CODEC_OPTIONS), compound=False)
                 count = 0
                 try:
                     for doc in self._all_docs():

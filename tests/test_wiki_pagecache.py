@@ -18,12 +18,12 @@ def test_lru_keeps_the_most_recent_and_expires(monkeypatch):
     now = [1000.0]
     monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
     cache = pagecache.PageCache(size=2, ttl=60)
-    cache.put("a", "A")
-    cache.put("b", "B")
-    assert cache.get("a") == "A"  # a is now the most recent
-    cache.put("c", "C")
+    cache.put("a", b"A")
+    cache.put("b", b"B")
+    assert cache.get("a") == b"A"  # a is now the most recent
+    cache.put("c", b"C")
     assert cache.get("b") is None
-    assert cache.get("a") == "A"
+    assert cache.get("a") == b"A"
     now[0] += 61
     assert cache.get("a") is None
     assert len(cache) == 1

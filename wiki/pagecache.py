@@ -24,12 +24,12 @@ from collections.abc import Hashable
 class PageCache:
     """A bounded LRU of rendered pages whose entries expire after ttl seconds."""
 
-    def __init__(self, size: int = 400, ttl: float = 600.0):
+    def __init__(self, size: int = 300, ttl: float = 600.0):
         self.size, self.ttl = size, ttl
-        self._data: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
+        self._data: OrderedDict[Hashable, tuple[float, bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> str | None:
+    def get(self, key: Hashable) -> bytes | None:
         """The cached page, or None when missing or expired."""
         with self._lock:
             hit = self._data.get(key)
@@ -41,7 +41,7 @@ class PageCache:
             self._data.move_to_end(key)
             return hit[1]
 
-    def put(self, key: Hashable, html: str) -> None:
+    def put(self, key: Hashable, html: bytes) -> None:
         """Keep a page (the least recently used one goes when full)."""
         with self._lock:
             self._data[key] = (time.monotonic(), html)
