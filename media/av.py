@@ -21,7 +21,7 @@ AUDIO, VIDEO = "audio", "video"
 MIN_BYTES = 200          # below this, a "recording" holds no sound at all
 MIN_SECONDS = 0.3        # ffprobe says shorter: nothing was recorded
 TIMEOUT_PROBE = 30
-TIMEOUT_ENCODE = 900
+TIMEOUT_ENCODE = 240  # under gunicorn's 300 s (deploy/): too long, the file is kept as sent
 
 def N_(message: str) -> str:
     """Mark a message for the translation catalogue (translated where it is shown)."""
@@ -120,11 +120,19 @@ def probe(path: Path, ffprobe: str) -> dict:
         raise ValueError(out.stderr.decode("utf-8", "replace")[:500])
     info = json.loads(out.stdout or b"{}")
     streams = [s.get("codec_type") for s in info.get("streams", [])]
+    codecs = {(s.get("codec_type"), s.get("codec_name")) for s in info.get("streams", [])}
     try:
         duration = float(info.get("format", {}).get("duration"))
     except (TypeError, ValueError):
         duration = None
-    return {"streams": streams, "duration": duration}
+    return {"streams": streams, "codecs": codecs, "duration": duration}
+
+
+def web_playable(ext: str, codecs: set) -> bool:
+    """Whether every browser plays the file as it is (MP4 with H.264 and AAC/MP3): no re-encoding."""
+    video = {name for kind, name in codecs if kind == "video"}
+    audio = {name for kind, name in codecs if kind == "audio"}
+    return ext in ("mp4", "m4a") and video <= {"h264"} and audio <= {"aac", "mp3"} and bool(video | audio)
 
 
 def _run(cmd: list[str], timeout: int = TIMEOUT_ENCODE) -> bool:
@@ -180,7 +188,9 @@ def process(data: bytes, expected: str, *, max_bytes: int) -> AVResult:
                       "-vf", "scale='min(1280,iw)':-2", "-c:a", "aac", "-b:a", "96k"]
         web_path = folder / f"web.{web_ext}"
         web = None
-        if _run([ffmpeg, "-v", "error", "-y", "-i", str(source), *maps, *strip, *encode,
+        # Phones mostly send H.264/AAC: the stripped file then plays everywhere as it is.
+        if not web_playable(found.ext, info["codecs"]) and _run(
+                [ffmpeg, "-v", "error", "-y", "-i", str(source), *maps, *strip, *encode,
                  "-movflags", "+faststart", str(web_path)]):
             web = web_path.read_bytes()
         poster = None

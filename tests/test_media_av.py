@@ -139,3 +139,27 @@ def test_broken_recording_is_refused(tmp_path):
     data = make_webm_audio(tmp_path)
     with pytest.raises(av.MediaError):
         av.process(data[:300], av.AUDIO, max_bytes=MB)
+
+
+def test_h264_mp4_is_stripped_but_not_re_encoded(tmp_path):
+    data = make_with_ffmpeg(tmp_path, ["-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=2",
+                                       "-f", "lavfi", "-i", "sine=duration=2", "-c:v", "libx264",
+                                       "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"], "phone.mp4")
+    assert "48.39" in str(av.metadata_tags(data, "mp4"))
+    result = av.process(data, av.VIDEO, max_bytes=10 * MB)
+    assert result.processed
+    assert result.web is None
+    assert "48.39" not in str(av.metadata_tags(result.data, "mp4"))
+    assert result.poster.startswith(b"\xff\xd8\xff")
+
+
+@pytest.mark.parametrize(("ext", "codecs", "expected"), [
+    ("mp4", {("video", "h264"), ("audio", "aac")}, True),
+    ("m4a", {("audio", "aac")}, True),
+    ("mp4", {("video", "hevc"), ("audio", "aac")}, False),
+    ("webm", {("video", "vp8"), ("audio", "opus")}, False),
+    ("mov", {("video", "h264")}, False),
+    ("mp4", set(), False),
+])
+def test_web_playable(ext, codecs, expected):
+    assert av.web_playable(ext, codecs) is expected
