@@ -31,7 +31,7 @@ TRANSITIONS = {
     "brouillon": {"propose", "retire"},
     "propose": {"publie", "refuse", "brouillon", "retire"},
     "publie": {"retire"},
-    "refuse": {"brouillon", "retire"},
+    "refuse": {"propose", "brouillon", "retire"},  # the mediator may rework and send again
     "retire": set(),
 }
 SCOPES = ("reseau", "public")

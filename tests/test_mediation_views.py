@@ -249,6 +249,12 @@ def test_refusal_reason_is_shown_to_the_mediator(scene):
     assert store(app).get(cid).status == "refuse"
     page = mediator.get(f"/atelier/{scene['wid']}").get_data(as_text=True)
     assert "On reconnaît l&#39;adresse d&#39;une personne" in page
+    # the participant cannot change it any more; the mediator reworks it and sends it again
+    assert scene["device"].post(f"/atelier/c/{cid}/texte", {"texte": "y"}, "/atelier/moi").status_code == 403
+    assert mediator.post(f"/atelier/c/{cid}/texte", {"texte": "La cour"}, "/atelier/").status_code == 302
+    assert mediator.post(f"/atelier/c/{cid}/envoi", {"action": "envoyer"}, "/atelier/").status_code == 302
+    assert store(app).get(cid).status == "propose"
+    assert store(app).get(cid).reason == ""
 
 
 def test_voice_opinion_needs_a_transcript_to_be_public(scene, tmp_path):
