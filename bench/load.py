@@ -10,6 +10,7 @@ A target is (path, cookie or ""): anonymous and member requests mix in one run.
 from __future__ import annotations
 
 import http.client
+import math
 import os
 import re
 import shutil
@@ -125,7 +126,7 @@ def percentile(values: list[float], p: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(p / 100 * len(ordered))))
     return ordered[rank - 1]
 
 
