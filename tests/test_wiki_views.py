@@ -671,3 +671,44 @@ def test_page_renamed_or_deleted_while_editing_keeps_the_text(app, change):
         assert 'name="was_new" value="1"' in html
         anne.post("/wiki/CR", data={"text": mine, "base_rev": new_base, "was_new": "1", "csrf_token": token})
         assert store.load("CR").text == mine
+
+
+def test_done_when_journey_on_the_demo_folder(tmp_path, capsys):
+    """The issue's "done when", through HTTP: demo admin, template, two editors, history, diff, revert, files."""
+    import io
+
+    from app import create_app
+    from tests.test_wiki_attachments import PDF, make_png
+
+    demo = create_app({"DATA_DIR": str(tmp_path / "demo"), "SECRET_KEY": "t", "TESTING": True, "DEMO": True})
+    password = re.search(r"mot de passe : (\S+)", capsys.readouterr().err).group(1)
+    one, two = demo.test_client(), demo.test_client()
+    assert AuthActions(one).login("admin", password).status_code == 302
+    assert AuthActions(two).login("admin", password).status_code == 302
+    opened = one.get("/nouvelle-page", query_string={"titre": "CR du 3 mars", "ouvrir": "1",
+                                                     "modele": "Modèles/Compte rendu de réunion"})
+    base, token = _form(one, opened.headers["Location"])
+    template = demo.extensions["reperes"]["pages"].load("Modèles/Compte rendu de réunion").text
+    assert one.post("/wiki/CR du 3 mars", data={"text": template, "base_rev": base, "was_new": "1",
+                                                "csrf_token": token}).status_code == 302
+    base1, token1 = _form(one, "/wiki/CR du 3 mars?action=edit")
+    base2, token2 = _form(two, "/wiki/CR du 3 mars?action=edit")
+    first = template.replace("(lieu de la réunion)", "Maison de quartier")
+    second = template.replace("(décision prise)", "On se retrouve jeudi")
+    one.post("/wiki/CR du 3 mars", data={"text": first, "base_rev": base1, "csrf_token": token1})
+    two.post("/wiki/CR du 3 mars", data={"text": second, "base_rev": base2, "csrf_token": token2})
+    text = demo.extensions["reperes"]["pages"].load("CR du 3 mars").text
+    assert "Maison de quartier" in text
+    assert "On se retrouve jeudi" in text
+    assert "Version 3" in one.get("/wiki/CR du 3 mars?action=history").get_data(as_text=True)
+    assert "<ins>Maison</ins>" in one.get(
+        "/wiki/CR du 3 mars?action=diff&from=1&to=2").get_data(as_text=True)
+    assert post(one, "/wiki/CR du 3 mars?action=revert", {"rev": "1"}).status_code == 302
+    assert demo.extensions["reperes"]["pages"].load("CR du 3 mars").text == template
+    response = one.post("/wiki/CR du 3 mars?action=upload", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(one, "/wiki/"),
+        "file": [(io.BytesIO(make_png()), "photo.png"), (io.BytesIO(PDF), "ordre-du-jour.pdf")]})
+    assert response.status_code == 303
+    page = one.get("/wiki/CR du 3 mars").get_data(as_text=True)
+    assert "photo.png" in page
+    assert "ordre-du-jour.pdf" in page
