@@ -179,3 +179,11 @@ def test_edit_notices_survive_a_removed_folder(tmp_path):
     (tmp_path / "editing").rmdir()
     notices.touch("Page", "anne")
     assert [e.username for e in notices.editors("Page")] == ["anne"]
+
+
+def test_names_lists_existing_pages_without_scanning(tmp_path):
+    store, index = make_index(tmp_path)
+    for name in ("b", "A", "Modèles/CR"):
+        store.save(name, "x", author="anne")
+    store.delete("b", author="anne")
+    assert index.names() == ["A", "Modèles/CR"]

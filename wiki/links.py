@@ -155,6 +155,10 @@ class LinkIndex:
         """Whether a page exists (not deleted), as the index knows it."""
         return name in self._fresh()
 
+    def names(self) -> list[str]:
+        """Every existing page, sorted (from the index: no folder scan)."""
+        return sorted(self._fresh(), key=str.casefold)
+
     def public_names(self) -> set[str]:
         """Names of the pages marked public (a hint: check the page itself before showing it)."""
         return {n for n, e in self._fresh().items() if e.get("public")}

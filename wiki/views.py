@@ -179,7 +179,7 @@ def index():
     """All pages the visitor may read."""
     store = pages()
     if is_member():
-        names = store.names()
+        names = links().names()  # the link index lists every page: no scan of 10,000 folders
     else:  # the index says which pages are public; each is checked before being listed
         names = []
         for name in sorted(links().public_names(), key=str.casefold):
@@ -196,7 +196,7 @@ def new_page():
     if not is_member():
         return login_manager.unauthorized()
     store = pages()
-    templates = [n for n in store.names() if n.startswith(TEMPLATE_PREFIX)]
+    templates = [n for n in links().names() if n.startswith(TEMPLATE_PREFIX)]
     title = request.args.get("titre", "").strip()
     template = request.args.get("modele", "")
     errors = {}
