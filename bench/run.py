@@ -60,6 +60,13 @@ TARGETS = {
     "pss_mb": ("Mémoire PSS, 2 workers (Mo)", "<= 150", lambda v, f: v <= 150),
     "reindex_s": ("Réindexation complète (s)", "<= 180", lambda v, f: v <= 180),
     "index_mb": ("Taille de l'index (Mo)", "", None),
+    # CPU time of the server per request: what the machine's other jobs do not change
+    "hello_cpu_ms": ("CPU par requête, hello (ms)", "", None),
+    "view_cpu_ms": ("CPU par page du wiki (ms)", "", None),
+    "cpu_hello_over_view": ("CPU hello / CPU page", "(>= 0,4 si seul)", None),
+    "search_cpu_ms": ("CPU par recherche (ms)", "", None),
+    "directory_filter_cpu_ms": ("CPU par filtre de l'annuaire (ms)", "", None),
+    "loadavg_1min": ("Charge de la machine (1 min)", "autres tâches", None),
 }
 
 
@@ -187,11 +194,18 @@ def _check_all_ok(base: str, targets) -> None:
     client.close()
 
 
-def measure_hello(tool, duration: float, server_opts: dict) -> float:
-    """Requests/s of a minimal Flask route under the same gunicorn settings."""
+def _cpu_ms(server: Server, started: float, count: int) -> float:
+    """Server CPU milliseconds per request since `started` (robust to other jobs on the machine)."""
+    return (server.cpu_s() - started) * 1000 / max(1, count)
+
+
+def measure_hello(tool, duration: float, server_opts: dict) -> tuple[float, float]:
+    """Requests/s of a minimal Flask route under the same gunicorn settings, and its CPU ms."""
     with Server("bench.hello:app", **server_opts) as server:
         _load(tool, server.base, [("/", "")], min(2.0, duration))
-        return _load(tool, server.base, [("/", "")], duration).rps
+        cpu = server.cpu_s()
+        result = _load(tool, server.base, [("/", "")], duration)
+        return result.rps, _cpu_ms(server, cpu, result.requests)
 
 
 def measure_app(data_dir: Path, n_pages: int, n_sheets: int, seed: int, tool, duration: float,
@@ -214,7 +228,9 @@ def measure_app(data_dir: Path, n_pages: int, n_sheets: int, seed: int, tool, du
         _check_all_ok(base, views)
         log("pages vues (charge)")
         _load(tool, base, views, min(3.0, duration))  # warm-up: every worker renders the pages once
+        cpu = server.cpu_s()
         result = _load(tool, base, views, duration)
+        f["view_cpu_ms"] = _cpu_ms(server, cpu, result.requests)
         if result.errors:
             raise RuntimeError(f"{result.errors} errors during the page views")
         f.update(view_rps=result.rps, view_p50_ms=result.p50_ms, view_p99_ms=result.p99_ms)
@@ -224,7 +240,9 @@ def measure_app(data_dir: Path, n_pages: int, n_sheets: int, seed: int, tool, du
         _check_all_ok(base, sheet_targets)
         log("fiches (charge)")
         _load(tool, base, sheet_targets, min(2.0, duration))
-        f["sheet_rps"] = _load(tool, base, sheet_targets, duration).rps
+        cpu = server.cpu_s()
+        result = _load(tool, base, sheet_targets, duration)
+        f["sheet_rps"], f["sheet_cpu_ms"] = result.rps, _cpu_ms(server, cpu, result.requests)
 
         log("filtres de l'annuaire")
         anon, member = Client(base), Client(base, cookie)
@@ -232,6 +250,7 @@ def measure_app(data_dir: Path, n_pages: int, n_sheets: int, seed: int, tool, du
             anon.request("GET", "/annuaire/?" + urlencode(params))
             Client(base).request("GET", "/annuaire/?" + urlencode(params))
         times = []
+        cpu = server.cpu_s()
         for _round in range(3):
             for params in FILTERS:
                 ms, status, _h, _b = anon.timed("GET", "/annuaire/?" + urlencode(params))
@@ -240,6 +259,7 @@ def measure_app(data_dir: Path, n_pages: int, n_sheets: int, seed: int, tool, du
                 times.append(ms)
         for params in FILTERS:
             times.append(member.timed("GET", "/annuaire/?" + urlencode(params))[0])
+        f["directory_filter_cpu_ms"] = _cpu_ms(server, cpu, len(times))
         f["directory_filter_p50_ms"] = percentile(times, 50)
         f["directory_filter_p95_ms"] = percentile(times, 95)
 
@@ -248,6 +268,7 @@ def measure_app(data_dir: Path, n_pages: int, n_sheets: int, seed: int, tool, du
             anon.request("GET", "/recherche?" + urlencode({"q": q}))
             member.request("GET", "/recherche?" + urlencode({"q": q}))
         times = []
+        cpu = server.cpu_s()
         for _round in range(2):
             for i, q in enumerate(corpus.QUERIES):
                 client = member if i % 2 else anon
@@ -255,6 +276,7 @@ def measure_app(data_dir: Path, n_pages: int, n_sheets: int, seed: int, tool, du
                 if status != 200:
                     raise RuntimeError(f"search {q!r} -> {status}")
                 times.append(ms)
+        f["search_cpu_ms"] = _cpu_ms(server, cpu, len(times))
         f["search_p50_ms"], f["search_p95_ms"] = percentile(times, 50), percentile(times, 95)
 
         log("formulaire d'édition et enregistrements")
@@ -318,8 +340,10 @@ def run_size(root: Path, n_pages: int, n_sheets: int, seed: int, tool, duration:
     log(f"=== {n_pages} pages, {n_sheets} fiches ===")
     figures = prepare(data_dir, n_pages, n_sheets, seed)
     log("hello (plafond)")
-    figures["hello_rps"] = measure_hello(tool, duration, server_opts)
+    figures["hello_rps"], figures["hello_cpu_ms"] = measure_hello(tool, duration, server_opts)
     figures.update(measure_app(data_dir, n_pages, n_sheets, seed, tool, duration, server_opts))
+    figures["cpu_hello_over_view"] = figures["hello_cpu_ms"] / figures["view_cpu_ms"]
+    figures["loadavg_1min"] = os.getloadavg()[0]
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
 
 

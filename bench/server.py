@@ -114,6 +114,18 @@ class Server:
         """The master and its workers."""
         return [self.proc.pid, *children(self.proc.pid)] if self.proc else []
 
+    def cpu_s(self) -> float:
+        """CPU time (user + system) used so far by the master and its workers, in seconds."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / ticks
+
     def pss_mb(self) -> float:
         """Sum of the PSS of every server process, in MB."""
         return sum(pss_kb(p) for p in self.pids()) / 1024
