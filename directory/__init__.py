@@ -23,8 +23,16 @@ def init_app(app):
              role="member")
     search.register_source(app, "structures", store, extract)
     register_seeder(app, demo.seed)
-    app.jinja_env.filters["dir_label"] = lambda key, labels: labels.get(key, key)
+    app.jinja_env.filters["dir_label"] = label_of
     app.jinja_env.filters["dir_time"] = keep_times_together
+
+
+def label_of(key: str, labels: dict) -> str:
+    """The label of a code, translated when the catalogue has it (data·inclusion labels stay)."""
+    from flask_babel import gettext
+
+    label = labels.get(key, key)
+    return gettext(label) if label else label
 
 
 def keep_times_together(text: str) -> str:

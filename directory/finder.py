@@ -19,8 +19,8 @@ from directory import reference as ref
 from directory.sheet import Service, Sheet, fold
 from wiki.names import slugify
 
-OPEN_CHOICES = {"maintenant": "Ouvert maintenant", "aujourdhui": "Ouvert aujourd'hui",
-                "weekend": "Ouvert ce week-end"}
+OPEN_CHOICES = {"maintenant": ref.N_("Ouvert maintenant"), "aujourdhui": ref.N_("Ouvert aujourd'hui"),
+                "weekend": ref.N_("Ouvert ce week-end")}
 
 
 @dataclass(frozen=True)

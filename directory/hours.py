@@ -20,18 +20,21 @@ from zoneinfo import ZoneInfo
 
 from opening_hours import OpeningHours, ParserError, State
 
+from directory.reference import N_
+
 PARIS = ZoneInfo("Europe/Paris")
 COUNTRY = "FR"
 OSM_DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-DAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+DAY_NAMES = (N_("lundi"), N_("mardi"), N_("mercredi"), N_("jeudi"), N_("vendredi"), N_("samedi"),
+             N_("dimanche"))
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                "septembre", "octobre", "novembre", "décembre")
 HOLIDAY_MODES = {
-    "inconnu": "non communiqué",
-    "ferme": "fermé",
-    "habituel": "horaires habituels",
-    "special": "horaires particuliers",
+    "inconnu": N_("non communiqué"),
+    "ferme": N_("fermé"),
+    "habituel": N_("horaires habituels"),
+    "special": N_("horaires particuliers"),
 }
 MAX_SLOTS_PER_DAY = 6
 MAX_CLOSURES = 20

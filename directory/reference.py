@@ -14,6 +14,11 @@ from pathlib import Path
 REFERENCE_DIR = Path(__file__).parent / "reference"
 
 
+def N_(text: str) -> str:
+    """Mark a label for the translation catalogue; templates translate it with _() when shown."""
+    return text
+
+
 @cache
 def _load(filename: str) -> tuple[tuple[str, str], ...]:
     with open(REFERENCE_DIR / filename, encoding="utf-8") as fh:
@@ -56,41 +61,41 @@ def structure_types() -> dict[str, str]:
 
 # How a person gets in: local values (data·inclusion v0 had the same idea), mapped on export.
 ACCESS_MODES = {
-    "sans-rdv": "Sans rendez-vous",
-    "rdv": "Sur rendez-vous",
-    "inscription": "Sur inscription",
-    "orientation": "Orientation par un professionnel",
+    "sans-rdv": N_("Sans rendez-vous"),
+    "rdv": N_("Sur rendez-vous"),
+    "inscription": N_("Sur inscription"),
+    "orientation": N_("Orientation par un professionnel"),
 }
 
 PRICES = {
-    "gratuit": "Gratuit",
-    "participation": "Participation libre ou symbolique",
-    "payant": "Payant",
+    "gratuit": N_("Gratuit"),
+    "participation": N_("Participation libre ou symbolique"),
+    "payant": N_("Payant"),
 }
 
-YES_NO_UNKNOWN = {"oui": "Oui", "non": "Non", "inconnu": "Non renseigné"}
+YES_NO_UNKNOWN = {"oui": N_("Oui"), "non": N_("Non"), "inconnu": N_("Non renseigné")}
 
 LANGUAGES = {
-    "fr": "français",
-    "en": "anglais",
-    "ar": "arabe",
-    "es": "espagnol",
-    "pt": "portugais",
-    "de": "allemand",
-    "it": "italien",
-    "ru": "russe",
-    "uk": "ukrainien",
-    "ro": "roumain",
-    "fa": "persan (dari, farsi)",
-    "ps": "pachto",
-    "tr": "turc",
-    "ka": "géorgien",
-    "sq": "albanais",
-    "so": "somali",
-    "ti": "tigrigna",
-    "ln": "lingala",
-    "br": "breton",
-    "lsf": "langue des signes française",
+    "fr": N_("français"),
+    "en": N_("anglais"),
+    "ar": N_("arabe"),
+    "es": N_("espagnol"),
+    "pt": N_("portugais"),
+    "de": N_("allemand"),
+    "it": N_("italien"),
+    "ru": N_("russe"),
+    "uk": N_("ukrainien"),
+    "ro": N_("roumain"),
+    "fa": N_("persan (dari, farsi)"),
+    "ps": N_("pachto"),
+    "tr": N_("turc"),
+    "ka": N_("géorgien"),
+    "sq": N_("albanais"),
+    "so": N_("somali"),
+    "ti": N_("tigrigna"),
+    "ln": N_("lingala"),
+    "br": N_("breton"),
+    "lsf": N_("langue des signes française"),
 }
 
 
@@ -107,27 +112,27 @@ class Need:
 
 
 NEEDS: tuple[Need, ...] = (
-    Need("manger", "Manger", "🍽", frozenset({"equipement-et-alimentation--alimentation"})),
-    Need("dormir", "Dormir", "🛏",
+    Need("manger", N_("Manger"), "🍽", frozenset({"equipement-et-alimentation--alimentation"})),
+    Need("dormir", N_("Dormir"), "🛏",
          frozenset({"logement-hebergement--rechercher-une-solution-dhebergement-temporaire"})),
-    Need("se-laver", "Se laver", "🚿", local=True),
-    Need("s-habiller", "S'habiller", "👕", frozenset({"equipement-et-alimentation--habillement"})),
-    Need("se-soigner", "Se soigner", "🩺", categories=frozenset({"sante"})),
-    Need("etre-ecoute", "Être écouté", "👂",
+    Need("se-laver", N_("Se laver"), "🚿", local=True),
+    Need("s-habiller", N_("S'habiller"), "👕", frozenset({"equipement-et-alimentation--habillement"})),
+    Need("se-soigner", N_("Se soigner"), "🩺", categories=frozenset({"sante"})),
+    Need("etre-ecoute", N_("Être écouté"), "👂",
          frozenset({"sante--sante-mentale", "remobilisation--lien-social",
                     "remobilisation--bien-etre-confiance-en-soi"})),
-    Need("s-occuper", "S'occuper", "🎨",
+    Need("s-occuper", N_("S'occuper"), "🎨",
          frozenset({"remobilisation--activites-sportives-et-culturelles",
                     "remobilisation--benevolat-action-citoyenne", "remobilisation--lien-social"})),
-    Need("demarches", "Démarches", "📄",
+    Need("demarches", N_("Démarches"), "📄",
          categories=frozenset({"difficultes-administratives-ou-juridiques", "difficultes-financieres"})),
-    Need("se-loger", "Se loger", "🏠", categories=frozenset({"logement-hebergement"})),
-    Need("addictions", "Addictions", "🤝", frozenset({"sante--addictions"})),
-    Need("numerique", "Internet, téléphone", "💻", categories=frozenset({"numerique"})),
-    Need("se-deplacer", "Se déplacer", "🚲", categories=frozenset({"mobilite"})),
-    Need("travailler", "Travailler", "🧰",
+    Need("se-loger", N_("Se loger"), "🏠", categories=frozenset({"logement-hebergement"})),
+    Need("addictions", N_("Addictions"), "🤝", frozenset({"sante--addictions"})),
+    Need("numerique", N_("Internet, téléphone"), "💻", categories=frozenset({"numerique"})),
+    Need("se-deplacer", N_("Se déplacer"), "🚲", categories=frozenset({"mobilite"})),
+    Need("travailler", N_("Travailler"), "🧰",
          categories=frozenset({"trouver-un-emploi", "preparer-sa-candidature", "choisir-un-metier"})),
-    Need("famille", "Famille, enfants", "👪", categories=frozenset({"famille"})),
+    Need("famille", N_("Famille, enfants"), "👪", categories=frozenset({"famille"})),
 )
 
 

@@ -24,7 +24,8 @@ from directory.hours import Hours
 from wiki.names import slugify
 from wiki.store import DocumentStore, NotFound, Revision
 
-STATUSES = {"brouillon": "En cours de rédaction", "publiee": "Publiée", "archivee": "Archivée"}
+STATUSES = {"brouillon": ref.N_("En cours de rédaction"), "publiee": ref.N_("Publiée"),
+            "archivee": ref.N_("Archivée")}
 MAX_PHONES = 6
 MAX_SERVICES = 30
 MAX_PHOTOS = 8
