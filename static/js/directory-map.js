@@ -49,7 +49,7 @@
     var lon = document.getElementById("f-longitude");
     var marker = null;
     var place = function (latlng) {
-      if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
+      if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng, { keyboard: false }).addTo(map); }
     };
     var typed = function () {
       var a = parseFloat((lat.value || "").replace(",", "."));
@@ -69,7 +69,7 @@
 
   if (box.hasAttribute("data-lat")) {
     var here = [parseFloat(box.getAttribute("data-lat")), parseFloat(box.getAttribute("data-lon"))];
-    L.marker(here, { title: box.getAttribute("data-name") }).addTo(map);
+    L.marker(here, { title: box.getAttribute("data-name"), keyboard: false }).addTo(map);
     map.setView(here, 16);
     return;
   }
@@ -79,7 +79,9 @@
     var p = [parseFloat(card.getAttribute("data-lat")), parseFloat(card.getAttribute("data-lon"))];
     if (isNaN(p[0]) || isNaN(p[1])) { return; }
     points.push(p);
-    L.marker(p, { title: card.getAttribute("data-name") }).addTo(map)
+    // Not in the tab order: the list right below holds the same links for keyboards and
+    // screen readers, and close markers in the city centre would make tiny overlapping targets.
+    L.marker(p, { title: card.getAttribute("data-name"), keyboard: false }).addTo(map)
       .bindPopup(link(card.getAttribute("data-name"), card.getAttribute("data-url"), card.getAttribute("data-status")));
   });
   if (points.length > 1) {
