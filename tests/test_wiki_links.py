@@ -187,3 +187,18 @@ def test_names_lists_existing_pages_without_scanning(tmp_path):
         store.save(name, "x", author="anne")
     store.delete("b", author="anne")
     assert index.names() == ["A", "Modèles/CR"]
+
+
+def test_warm_reads_an_existing_index_and_never_rebuilds(tmp_path):
+    store, index = make_index(tmp_path)
+    store.save("A", "[[B]]", author="anne")
+    fresh = LinkIndex(index.path, store, plain_links)
+    fresh.warm()
+    assert fresh._pages == {"A": {"links": ["B"], "public": False}}
+    index.path.unlink()
+    index.journal.unlink()
+    cold = LinkIndex(index.path, store, plain_links)
+    cold.warm()  # no file: nothing is read or rebuilt at start-up
+    assert not index.path.exists()
+    assert cold.backlinks("B") == ["A"]  # rebuilt at the first use instead
+    assert index.path.exists()

@@ -18,6 +18,7 @@ def init_app(app):
     store = DocumentStore(data_dir / "pages")
     link_index = LinkIndex(data_dir / "derived" / "wiki-links.json", store, markup.plain_links)
     store.listeners.append(link_index.update)
+    link_index.warm()
     ext = app.extensions.setdefault("reperes", {})
     ext["pages"] = store
     ext["page_links"] = link_index

@@ -14,6 +14,7 @@ are rebuilt from the store (once), and `flask wiki rebuild-links` rebuilds them 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -137,6 +138,15 @@ class LinkIndex:
                 self._apply(name, entry)
             self._snap_stamp, self._journal_ino, self._offset = snap, ino, offset
             self.generation += 1
+
+    def warm(self) -> None:
+        """Read the index now if its files are there (never rebuilds: no scan at start-up).
+
+        Called when the application is created: under gunicorn --preload the workers then
+        share the parsed index instead of each reading it at its first request."""
+        if self.path.exists():
+            with contextlib.suppress(OSError):
+                self._fresh()
 
     def backlinks(self, name: str, *, public_only: bool = False) -> list[str]:
         """Pages linking to name (only public ones when public_only), sorted."""
