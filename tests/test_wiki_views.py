@@ -712,3 +712,16 @@ def test_done_when_journey_on_the_demo_folder(tmp_path, capsys):
     page = one.get("/wiki/CR du 3 mars").get_data(as_text=True)
     assert "photo.png" in page
     assert "ordre-du-jour.pdf" in page
+
+
+def test_edit_notice_time_is_local_to_brest(app, client, auth):
+    import time
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    app.extensions["reperes"]["pages"].save("CR", TEXT, author="admin")
+    now = time.time()
+    app.extensions["reperes"]["edit_notices"].touch("CR", "bob", now=now)
+    auth.login()
+    expected = datetime.fromtimestamp(now, ZoneInfo("Europe/Paris")).strftime("%H:%M")
+    assert f"par bob depuis {expected}" in client.get("/wiki/CR").get_data(as_text=True)

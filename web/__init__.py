@@ -38,9 +38,9 @@ def select_locale() -> str:
 
 def init_app(app):
     """Attach Babel, CSRF protection, headers, error pages and template globals."""
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")  # before Babel reads it
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     csrf.init_app(app)
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")
     app.jinja_env.globals.update(is_member=is_member, has_role=has_role, csrf_token=generate_csrf)
     app.jinja_env.filters["frdatetime"] = format_timestamp
     app.jinja_env.filters["isodatetime"] = iso_timestamp
