@@ -31,7 +31,14 @@ def init_app(app):
                                  agenda_counts=views.counts_last_year)
     register_seeder(app, demo.seed)
     _register_search(app, store)
-    app.before_request(lambda: _follow_sheets(app, store))
+    # Once every package is set up (first app context: a request or a CLI command such as
+    # `flask directory import`), follow the sheet store so the index learns status changes.
+    from flask import appcontext_pushed
+
+    def follow(sender, **_extra) -> None:
+        _follow_sheets(sender, store)
+
+    appcontext_pushed.connect(follow, app, weak=False)
     from admin.check import register_media
 
     register_media(app, _media_sets)

@@ -573,3 +573,10 @@ def test_event_on_a_draft_sheet_is_saved_with_a_warning_and_stays_private(app, c
     assert "Visite fiche brouillon" not in client.get("/agenda/?date=2026-12-03").get_data(as_text=True)
     assert b"Visite fiche brouillon" not in client.get("/agenda.ics").data
     assert b"Visite fiche brouillon" not in client.get("/agenda/flux.atom").data
+
+
+def test_sheet_listener_is_attached_for_cli_commands_too(app, mixed):
+    sheets = app.extensions["reperes"]["structures"]
+    with app.app_context():  # what `flask ...` commands do
+        pass
+    assert any(getattr(f, "agenda_follows", False) for f in sheets.listeners)
