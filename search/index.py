@@ -18,6 +18,7 @@ filtered on it and never look into `private_body`.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import json
@@ -415,6 +416,7 @@ class SearchIndex:
         self._segment_cache: dict = {}
         self._segment_lock = threading.Lock()
         self._lock_fds: set[int] = set()
+        self._exit_hook = False
         _INSTANCES.add(self)
 
     # -- index folder
@@ -543,6 +545,9 @@ class SearchIndex:
         else:
             self._ensure_thread()
             self._wake.set()
+            if not self._exit_hook:  # a short-lived process (a CLI import) indexes before leaving
+                self._exit_hook = True
+                atexit.register(self._drain_at_exit)
 
     @contextlib.contextmanager
     def batch(self):
@@ -628,6 +633,11 @@ class SearchIndex:
             for docnum in searcher.docs_for_query(Term("kind", kind)):
                 keys.add(searcher.stored_fields(docnum)["key"])
         return {(kind, k) for k in keys}
+
+    def _drain_at_exit(self) -> None:
+        with contextlib.suppress(Exception):
+            if self._pending():
+                self.drain(block=False)  # busy (a rebuild)? the web workers will do it
 
     def _ensure_thread(self) -> None:
         if self._thread is not None and self._thread_pid == os.getpid() and self._thread.is_alive():
