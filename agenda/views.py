@@ -291,6 +291,17 @@ def _tokens():
     return FeedTokens(Path(current_app.config["DATA_DIR"]) / "config" / "agenda-liens.json")
 
 
+@bp.route("/agenda/evenement/<name>/agenda.ics")
+def event_ics(name: str):
+    """One event, to add to a calendar (same rules as its page)."""
+    entry = load_visible(name)
+    response = _ics_response([entry], entry.event.title)
+    if not cal.is_public(entry.event, sheet_status()):
+        response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    return response
+
+
 @bp.route("/agenda/membre/<token>.ics")
 def member_ics(token: str):
     """A member's private feed: public events plus the network's internal ones (no drafts)."""

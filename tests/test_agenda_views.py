@@ -580,3 +580,16 @@ def test_sheet_listener_is_attached_for_cli_commands_too(app, mixed):
     with app.app_context():  # what `flask ...` commands do
         pass
     assert any(getattr(f, "agenda_follows", False) for f in sheets.listeners)
+
+
+def test_single_event_ics(client, auth, mixed):
+    response = client.get("/agenda/evenement/public-portes-ouvertes/agenda.ics")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    summaries = [str(v["SUMMARY"]) for v in Calendar.from_ical(response.data).walk("VEVENT")]
+    assert summaries == ["Portes ouvertes du Phare"]
+    assert client.get("/agenda/evenement/interne-reunion/agenda.ics").status_code == 302
+    auth.login()
+    private = client.get("/agenda/evenement/interne-reunion/agenda.ics")
+    assert private.status_code == 200
+    assert private.headers["Cache-Control"] == "private, no-store"
