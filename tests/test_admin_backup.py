@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import multiprocessing
+import queue
 import re
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
@@ -166,6 +169,16 @@ def _take(acks, count: int) -> list[tuple[str, int, str]]:
     return [acks.get(timeout=60) for _ in range(count)]
 
 
+def _drain_and_join(workers, acks) -> None:
+    """Empty the queue while the writers stop: a process exits only once its puts are flushed."""
+    deadline = time.monotonic() + 300
+    while any(w.is_alive() for w in workers) and time.monotonic() < deadline:
+        with contextlib.suppress(queue.Empty):
+            acks.get(timeout=0.2)
+    for w in workers:
+        w.join(timeout=30)
+
+
 @pytest.mark.slow
 def test_backup_while_four_processes_save_restores_everything_acknowledged(app, runner, tmp_path):
     data = Path(app.config["DATA_DIR"])
@@ -191,8 +204,7 @@ def test_backup_while_four_processes_save_restores_everything_acknowledged(app, 
         result = create_backup(data, tmp_path / "backups", version="test", progress=keep_saving)
     finally:
         stop.set()
-        for w in workers:
-            w.join(timeout=60)
+        _drain_and_join(workers, acks)
     assert all(w.exitcode == 0 for w in workers)
     assert len(during) == 30
 
