@@ -165,10 +165,17 @@ def apply(sheets: Iterable[Sheet], f: Filters, now: datetime, *, member: bool = 
 
 
 def sheet_needs(sheet: Sheet) -> list[ref.Need]:
-    """The plain-word needs a sheet answers, in display order (for pictograms)."""
-    return [need for need in ref.NEEDS
-            if any(ref.matches_need(need.slug, list(s.thematiques), list(s.needs))
-                   for s in sheet.services)]
+    """The plain-word needs a sheet answers, in display order (for pictograms).
+
+    Kept on the (immutable, cached) sheet like a cached_property: lists ask it for every card.
+    """
+    found = sheet.__dict__.get("_needs")
+    if found is None:
+        found = [need for need in ref.NEEDS
+                 if any(ref.matches_need(need.slug, list(s.thematiques), list(s.needs))
+                        for s in sheet.services)]
+        sheet.__dict__["_needs"] = found
+    return list(found)
 
 
 def neighbourhoods(sheets: Iterable[Sheet]) -> list[str]:

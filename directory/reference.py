@@ -136,6 +136,7 @@ NEEDS: tuple[Need, ...] = (
 )
 
 
+@cache  # asked for each service of each listed place: build it once (do not modify it)
 def needs() -> dict[str, Need]:
     """Plain-word needs by slug, in display order."""
     return {need.slug: need for need in NEEDS}

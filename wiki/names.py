@@ -75,6 +75,7 @@ def unquote(folder: str) -> str:
         raise InvalidName(f"Dossier mal nommé : {folder!r}") from exc
 
 
+@lru_cache(maxsize=8192)
 def slugify(text: str, max_length: int = 80) -> str:
     """Return lowercase ASCII words joined by hyphens ("Agheb / Le Phare" -> "agheb-le-phare")."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
