@@ -57,6 +57,7 @@ from search.text import (
     make_snippet,
     one_edit,
     parse_synonyms,
+    plain_text,
 )
 
 log = logging.getLogger(__name__)
@@ -483,7 +484,7 @@ class SearchIndex:
 
     def _doc_fields(self, doc) -> dict:
         title_terms = doc.title + " " + expand_dates(doc.title)
-        body = doc.body or ""
+        body = plain_text(doc.body or "")  # sources may give Markdown (events...): no ** in snippets
         return {
             "id": f"{doc.kind}:{doc.key}",
             "kind": doc.kind,
