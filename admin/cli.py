@@ -81,6 +81,13 @@ def rebuild_index(app) -> str:
     return f"Index de recherche reconstruit ({count} documents)."
 
 
+def _summary(report) -> str:
+    """One line for the audit log and the admin page."""
+    if report.ok:
+        return f"aucun problème ({report.documents} documents, {report.revisions} versions)"
+    return f"{len(report.problems)} problème(s) : " + ", ".join(sorted({p.kind for p in report.problems}))
+
+
 def _print_report(report) -> None:
     click.echo(f"{report.documents} documents, {report.revisions} versions, {report.users} comptes, "
                f"{report.media} médias examinés.")
@@ -164,6 +171,7 @@ def check_command(do_repair):
     data_dir = Path(app.config["DATA_DIR"])
     report = check(data_dir, media_sets(app))
     _print_report(report)
+    audit.record(app, _actor(), "data.check", str(data_dir), detail=_summary(report))
     if do_repair and report.problems:
         done = repair(data_dir, report.problems)
         for line in done:

@@ -64,8 +64,10 @@ def index():
         last_info = {"name": last.name, "size": human_size(stat.st_size), "time": stat.st_mtime,
                      "old": age_hours > BACKUP_WARN_HOURS}
     entries, _more = audit.read(current_app.config["DATA_DIR"], 0, 10)
+    recent, _more = audit.read(current_app.config["DATA_DIR"], 0, 1000)
+    last_check = next((e for e in recent if e.action == "data.check"), None)
     return render_template("admin/index.html", last_backup=last_info, backup_count=len(backups),
-                           entries=entries)
+                           entries=entries, last_check=last_check)
 
 
 @bp.route("/admin/journal")

@@ -194,3 +194,19 @@ def test_contributions_are_left_to_the_mediation_package(app):
     contributions.save("c-000000000001", "{}", author="mia", meta={"status": "brouillon"})
     contributions.save("c-000000000001", "{ }", author="mia", meta={"status": "propose"})
     assert _lines(app) == []
+
+
+def test_admin_home_shows_the_last_check(client, auth, runner, app):
+    auth.login("admin")
+    assert "Pas encore de vérification" in client.get("/admin/").get_data(as_text=True)
+    assert runner.invoke(args=["check"]).exit_code == 0
+    html = client.get("/admin/").get_data(as_text=True)
+    assert re.search(r'<p class="">\s*Dernière vérification', html)
+    assert "aucun problème" in html
+    pages = app.extensions["reperes"]["pages"]
+    pages.save("Accueil", "x", author="anne")
+    (pages.path("Accueil") / "current").write_text("zut")
+    assert runner.invoke(args=["check"]).exit_code == 1
+    html = client.get("/admin/").get_data(as_text=True)
+    assert "1 problème(s) : current-unreadable" in html
+    assert re.search(r'<p class="admin-warning">\s*Dernière vérification', html)
