@@ -725,3 +725,19 @@ def test_edit_notice_time_is_local_to_brest(app, client, auth):
     auth.login()
     expected = datetime.fromtimestamp(now, ZoneInfo("Europe/Paris")).strftime("%H:%M")
     assert f"par bob depuis {expected}" in client.get("/wiki/CR").get_data(as_text=True)
+
+
+def test_a_cached_page_never_carries_another_session_csrf_token(app):
+    store = app.extensions["reperes"]["pages"]
+    store.save("T", "- [ ] appeler\n", author="anne")
+    first, second = app.test_client(), app.test_client()
+    as_user(first, "anne")
+    as_user(second, "anne")  # the same member on a second device
+    first.get("/wiki/T")
+    html = second.get("/wiki/T").get_data(as_text=True)
+    token = re.search(r'id="task-form"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"',
+                      html).group(1)
+    response = second.post("/wiki/T?action=task", data={"index": "0", "base_rev": "1", "done": "1",
+                                                        "csrf_token": token})
+    assert response.status_code == 303
+    assert store.load("T").text == "- [x] appeler\n"

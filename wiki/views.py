@@ -33,6 +33,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from accounts.auth import current_username, has_role, is_member, login_manager, users
 from web import select_locale
@@ -293,6 +294,8 @@ def _page_key(current: Revision, files) -> tuple | None:
     index = links()
     index.has(current.name)  # brings the index (and its generation) up to date
     member = current_username()
+    if member:
+        generate_csrf()  # the session's token exists before it becomes part of the key
     return (current.name, current.number, index.generation, tuple((f.filename, f.version) for f in files),
             select_locale(), member, session.get("csrf_token", "") if member else "",
             folder_stamp(os.path.join(data, "config"), os.path.join(data, "users")), request.path)
