@@ -62,7 +62,7 @@ from search.text import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STORED_TEXT_LIMIT = 32_000      # characters of body kept for snippets
 MAX_QUERY_WORDS = 12
 FIELD_BOOSTS = {"title": 4.0, "tags": 1.5, "body": 1.0, "private_body": 1.0}
@@ -119,6 +119,7 @@ def make_schema() -> Schema:
     text = {"analyzer": french_analyzer(), "phrase": False, "stored": True}
     return Schema(
         id=ID(unique=True, stored=True),
+        version=ID(),  # "kind:key@revision": what `reconcile` compares with the stores
         kind=ID(stored=True),
         public=ID(stored=True),
         key=STORED(),
@@ -482,11 +483,12 @@ class SearchIndex:
 
     # -- documents
 
-    def _doc_fields(self, doc) -> dict:
+    def _doc_fields(self, doc, revision: int = 0) -> dict:
         title_terms = doc.title + " " + expand_dates(doc.title)
         body = plain_text(doc.body or "")  # sources may give Markdown (events...): no ** in snippets
         return {
             "id": f"{doc.kind}:{doc.key}",
+            "version": f"{doc.kind}:{doc.key}@{revision}",
             "kind": doc.kind,
             "public": "1" if doc.public else "0",
             "key": doc.key,
@@ -500,32 +502,76 @@ class SearchIndex:
             "_stored_private_body": (doc.private_body or "")[:STORED_TEXT_LIMIT],
         }
 
-    def _current_doc(self, kind: str, key: str):
-        """The SearchDoc of a document as its store has it now, or None (deleted, not indexed)."""
+    def _current(self, kind: str, key: str):
+        """(SearchDoc, revision number) of a document as its store has it now; doc None when
+        it is deleted or not to be indexed."""
         source = self._sources().get(kind)
         if source is None:
-            return None
+            return None, 0
         try:
             revision = source.store.load(key)
         except LookupError:  # wiki.store.NotFound
-            return None
+            return None, 0
         except Exception:
             log.exception("search: cannot read %s %s", kind, key)
-            return None
+            return None, 0
         if revision.meta.get("deleted") or revision.meta.get("redirect"):
-            return None
-        return source.extract(key, revision)
+            return None, revision.number
+        return source.extract(key, revision), revision.number
+
+    def _current_doc(self, kind: str, key: str):
+        """The SearchDoc of a document as its store has it now, or None (deleted, not indexed)."""
+        return self._current(kind, key)[0]
 
     def _all_docs(self) -> Iterable:
         for kind, source in list(self._sources().items()):
             for key in source.store.names():
                 try:
-                    doc = self._current_doc(kind, key)
+                    doc, number = self._current(kind, key)
                 except Exception:
                     log.exception("search: cannot extract %s %s", kind, key)
                     continue
                 if doc is not None:
-                    yield doc
+                    yield doc, number
+
+    def reconcile(self) -> int:
+        """Spool every document whose indexed revision is not its store's current one.
+
+        Catches what a crash between a save and its spool file lost, or files changed
+        while the application was stopped. Returns how many were spooled (-1: busy).
+        """
+        indexed: dict[tuple[str, str], str] = {}
+        with self._writer_lock(block=False) as locked:
+            ix = self._open() if locked else None
+            if ix is None:
+                return -1
+            with ix.searcher() as searcher:
+                for reader, _offset in searcher.reader().leaf_readers():
+                    deleted = getattr(reader, "deleted_docs_set", frozenset())
+                    for raw in reader.lexicon("version"):
+                        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                        ids = _read_postings(reader, "version", text)[0]
+                        if any(int(i) not in deleted for i in ids):
+                            head, _sep, number = text.rpartition("@")
+                            kind, _sep, key = head.partition(":")
+                            indexed[(kind, key)] = number
+        stale = set()
+        for kind, source in list(self._sources().items()):
+            store = source.store
+            for key in store.names(include_deleted=True):
+                number = store.current_number(key)
+                seen = indexed.pop((kind, key), None)
+                if seen is not None:
+                    if seen != str(number):
+                        stale.add((kind, key))
+                elif number is not None and store.exists(key) and self._current_doc(kind, key):
+                    stale.add((kind, key))  # should be in the index and is not
+        stale |= set(indexed)  # indexed, but gone from its store (or its source)
+        for kind, key in sorted(stale):
+            self._spool(kind, key)
+        if stale:
+            self.notify_pending()
+        return len(stale)
 
     # -- updates
 
@@ -535,12 +581,19 @@ class SearchIndex:
         key=None asks for the whole kind to be compared with its store (a source
         registered late, a restored backup).
         """
+        self._spool(kind, key)
+        if self._deferred:
+            return
+        self.notify_pending()
+
+    def _spool(self, kind: str, key: str | None) -> None:
         name = f"{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(4)}.json"
         tmp = self.spool / f".tmp-{name}"
         tmp.write_text(json.dumps({"kind": kind, "key": key}, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, self.spool / name)
-        if self._deferred:
-            return
+
+    def notify_pending(self) -> None:
+        """Get the spooled changes indexed: now (sync) or by this process's indexing thread."""
         if self.sync:
             self.drain(block=True)
         else:
@@ -610,11 +663,11 @@ class SearchIndex:
                 writer = ix.writer(timeout=30.0, codec=W3Codec(**CODEC_OPTIONS), compound=False)
                 try:
                     for kind, key in sorted(wanted):
-                        doc = self._current_doc(kind, key)
+                        doc, number = self._current(kind, key)
                         if doc is None:
                             writer.delete_by_term("id", f"{kind}:{key}")
                         else:
-                            writer.update_document(**self._doc_fields(doc))
+                            writer.update_document(**self._doc_fields(doc, number))
                     writer.commit()
                 except BaseException:
                     writer.cancel()
@@ -693,8 +746,8 @@ class SearchIndex:
                 writer = ix.writer(limitmb=256, codec=W3Codec(**CODEC_OPTIONS), compound=False)
                 count = 0
                 try:
-                    for doc in self._all_docs():
-                        writer.add_document(**self._doc_fields(doc))
+                    for doc, number in self._all_docs():
+                        writer.add_document(**self._doc_fields(doc, number))
                         count += 1
                     writer.commit(mergetype=CLEAR)
                 except BaseException:
@@ -715,6 +768,12 @@ class SearchIndex:
             return count
         finally:
             self._rebuilding.clear()
+
+    def _reconcile_quietly(self) -> None:
+        try:
+            self.reconcile()
+        except Exception:
+            log.exception("search: reconciling the index with the stores failed")
 
     def rebuild_in_background(self) -> None:
         """Start a rebuild thread (the search page says « index en reconstruction » meanwhile)."""
@@ -740,8 +799,14 @@ class SearchIndex:
             thread.join(timeout)
 
     def check_at_start(self) -> bool:
-        """Detect a missing or corrupt index; rebuild it (in the background unless sync)."""
+        """Detect a missing or corrupt index and rebuild it, else reconcile it with the stores
+        (both in the background unless sync)."""
         if self._open() is not None:
+            if self.sync:
+                self.reconcile()
+            else:
+                threading.Thread(target=self._reconcile_quietly, name="search-reconcile",
+                                 daemon=True).start()
             return True
         if self.sync:
             self.rebuild(only_if_broken=True)

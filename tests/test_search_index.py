@@ -330,3 +330,23 @@ def test_a_forked_worker_does_not_keep_the_parents_writer_lock(tmp_path):
     finally:
         os.write(go_w, b"x")
         os.waitpid(pid, 0)
+
+
+def test_changes_the_index_never_heard_of_are_reconciled_at_start(tmp_path):
+    index, _sheets, pages = make_index(tmp_path, filled=False)
+    pages.save("Vue", "brioche", author="a", meta={"public": True})
+    pages.save("Gone", "croissant", author="a", meta={"public": True})
+    pages.listeners.clear()  # as if the process died between each save and its spool file
+    pages.save("Vue", "fougasse", author="a")
+    pages.save("Nouvelle", "kouign-amann", author="a", meta={"public": True})
+    pages.delete("Gone", author="a")
+    assert top(index, "fougasse") == []
+    assert top(index, "croissant") == ["Gone"]
+    assert index.reconcile() == 3
+    assert top(index, "fougasse") == ["Vue"]
+    assert top(index, "brioche") == []
+    assert top(index, "kouign") == ["Nouvelle"]
+    assert top(index, "croissant") == []
+    assert index.reconcile() == 0  # nothing left to do
+    index.check_at_start()  # what a new worker does: same answer
+    assert index.pending() == 0
