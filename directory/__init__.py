@@ -25,6 +25,50 @@ def init_app(app):
     register_seeder(app, demo.seed)
     app.jinja_env.filters["dir_label"] = label_of
     app.jinja_env.filters["dir_time"] = keep_times_together
+    app.jinja_env.globals["dir_status_text"] = status_text
+
+
+def status_text(st) -> str:
+    """The "open now" sentence of a hours.Status, in the visitor's language."""
+    from flask_babel import gettext as _
+
+    if st.state == "unknown":
+        if st.today_unknown:
+            return _("Horaires du jour : information non communiquée")
+        return _("Horaires : information non communiquée")
+    when = _when_text(st) if st.change else ""
+    if st.state == "open":
+        return _("Ouvert maintenant — ferme %(when)s", when=when) if when else _("Ouvert maintenant")
+    if st.comment:
+        if when:
+            return _("Fermé (%(reason)s) — ouvre %(when)s", reason=st.comment, when=when)
+        return _("Fermé (%(reason)s)", reason=st.comment)
+    return _("Fermé — ouvre %(when)s", when=when) if when else _("Fermé")
+
+
+def _when_text(st) -> str:
+    """"à 17 h", "demain à 9 h", "mardi à 9 h", "le 16 mars à 9 h" (translated)."""
+    from flask_babel import format_date, get_locale
+    from flask_babel import gettext as _
+
+    from directory.hours import DAY_NAMES, french_date
+
+    moment = st.change
+    if (moment.hour, moment.minute) == (0, 0):
+        at = _("minuit")
+    elif moment.minute == 0:
+        at = _("%(hour)d h", hour=moment.hour)
+    else:
+        at = _("%(hour)d h %(minute)02d", hour=moment.hour, minute=moment.minute)
+    if st.days == 0:
+        return _("à %(time)s", time=at)
+    if st.days == 1:
+        return _("demain à %(time)s", time=at)
+    if st.days < 7:
+        return _("%(day)s à %(time)s", day=_(DAY_NAMES[moment.weekday()]), time=at)
+    french = str(get_locale() or "fr").startswith("fr")
+    day = french_date(moment.date(), False) if french else format_date(moment.date(), "d MMMM")
+    return _("le %(date)s à %(time)s", date=day, time=at)
 
 
 def label_of(key: str, labels: dict) -> str:

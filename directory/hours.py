@@ -400,11 +400,22 @@ class Status:
     state: str  # "open", "closed", "unknown"
     text: str
     comment: str = ""
+    change: datetime | None = None  # when it closes (open) or opens (closed), if known
+    days: int = 0                   # days from now to `change` (0 today, 1 tomorrow...)
+    today_unknown: bool = False     # hours known, but not for today (public holiday "inconnu")
+
+    @property
+    def change_label(self) -> str:
+        """"à 17 h", "demain à 9 h"... in French (templates build a translated sentence)."""
+        return _when_days(self.change, self.days) if self.change else ""
 
 
 def _when(moment: datetime, now: datetime) -> str:
     """"à 17 h" today, "demain à 9 h", "mardi à 9 h" within a week, else "le 16 mars à 9 h"."""
-    days = (moment.date() - now.date()).days
+    return _when_days(moment, (moment.date() - now.date()).days, now.year)
+
+
+def _when_days(moment: datetime, days: int, year: int | None = None) -> str:
     at = french_time(moment)
     at_text = "à minuit" if at == "minuit" else f"à {at}"
     if days == 0:
@@ -413,7 +424,7 @@ def _when(moment: datetime, now: datetime) -> str:
         return f"demain {at_text}"
     if days < 7:
         return f"{DAY_NAMES[moment.weekday()]} {at_text}"
-    return f"le {french_date(moment.date(), with_year=moment.year != now.year)} {at_text}"
+    return f"le {french_date(moment.date(), with_year=moment.year != (year or moment.year))} {at_text}"
 
 
 def _next_real_change(oh: OpeningHours, now: datetime, state) -> datetime | None:
@@ -442,16 +453,23 @@ def status(osm: str, now: datetime) -> Status:
         text = "Ouvert maintenant"
         if change is not None:
             text += " — ferme " + _when(change, now)
-        return Status("open", text, comment)
+        return Status("open", text, comment, change, _days(change, now))
     if state == State.CLOSED:
         change = _next_real_change(oh, now, state)
+        if change is not None and oh.state(change)[0] != State.OPEN:
+            change = None
         text = "Fermé"
         if comment:
             text += f" ({comment})"
-        if change is not None and oh.state(change)[0] == State.OPEN:
+        if change is not None:
             text += " — ouvre " + _when(change, now)
-        return Status("closed", text, comment)
-    return Status("unknown", "Horaires du jour : information non communiquée", comment)
+        return Status("closed", text, comment, change, _days(change, now))
+    return Status("unknown", "Horaires du jour : information non communiquée", comment,
+                  today_unknown=True)
+
+
+def _days(change: datetime | None, now: datetime) -> int:
+    return (change.date() - now.date()).days if change is not None else 0
 
 
 def is_open(osm: str, now: datetime) -> bool:

@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from directory import demo
 from directory.hours import PARIS
-from directory.sheet import load, save
+from directory.sheet import all_sheets, load, save
 
 # Monday 2 March 2026, 10:00 in Brest.
 MONDAY_10 = datetime(2026, 3, 2, 10, 0, tzinfo=PARIS)
@@ -510,3 +510,16 @@ def test_long_lists_come_in_pages_and_follow_changes(app, client, directory, mon
     assert len(names(client.get("/annuaire/?page=abc").get_data(as_text=True))) == 5
     set_status(directory, "agheb-le-phare", "archivee")  # the cached list follows the change
     assert "12 lieux" in client.get("/annuaire/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("moment", [MONDAY_10, datetime(2026, 3, 2, 12, 45, tzinfo=PARIS),
+                                    datetime(2026, 3, 6, 23, 30, tzinfo=PARIS),
+                                    datetime(2026, 3, 25, 10, tzinfo=PARIS),
+                                    datetime(2026, 5, 1, 10, tzinfo=PARIS)])
+def test_page_sentences_match_the_pure_status_in_french(app, client, directory, moment):
+    from directory.hours import status
+
+    app.extensions["reperes"]["directory_clock"] = lambda: moment
+    html = client.get("/annuaire/").get_data(as_text=True).replace("&#39;", "'")
+    for sheet, _rev in all_sheets(directory):
+        assert status(sheet.osm_hours, moment).text in html, sheet.name
