@@ -264,11 +264,17 @@ class _Snapshot:
         # A nested `current` (attachments) is staged before the files it points to: every
         # version it names was created before it was written, so the listing below has it.
         nested_current = folder / "current"
+        limit = None
         if not top and nested_current.is_file():
             _link_or_copy(nested_current, dest / "current")
+            with contextlib.suppress(ValueError, UnicodeDecodeError):
+                limit = int((dest / "current").read_text(encoding="ascii").strip())
         for entry in os.scandir(folder):
             if _skipped(entry.name) or entry.name == "current":
                 continue
+            stem = entry.name.split(".", 1)[0]
+            if limit is not None and stem.isdigit() and int(stem) > limit:
+                continue  # a version being written (attachments): not acknowledged yet
             path = Path(entry.path)
             if entry.is_dir(follow_symlinks=False):
                 if top and entry.name == "revisions":

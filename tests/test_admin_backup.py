@@ -473,3 +473,19 @@ def test_a_participant_erased_by_mediation_after_the_backup_stays_erased(app, ru
     assert not (target / "media" / info["id"]).exists()
     assert again.get(kept.id) is not None
     assert again.participant(lune.id) is not None
+
+
+def test_attachments_are_backed_up_up_to_their_current_version(tmp_path):
+    data = tmp_path / "data"
+    _fill(data, pages=1)
+    folder = data / "pages" / "Page(20)000" / "attachments" / "plan(2e)pdf"
+    folder.mkdir(parents=True)
+    for name, content in (("00000001.data", b"%PDF-1"), ("00000001.json", b"{}"),
+                          ("00000002.data", b"%PDF-half-written")):
+        (folder / name).write_bytes(content)
+    (folder / "current").write_text("00000001\n")
+    members = _members(create_backup(data, tmp_path / "out", version="1").archive)
+    prefix = "data/pages/Page(20)000/attachments/plan(2e)pdf/"
+    assert members[prefix + "00000001.data"] == b"%PDF-1"
+    assert members[prefix + "current"] == b"00000001\n"
+    assert prefix + "00000002.data" not in members
