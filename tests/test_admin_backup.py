@@ -489,3 +489,21 @@ def test_attachments_are_backed_up_up_to_their_current_version(tmp_path):
     assert members[prefix + "00000001.data"] == b"%PDF-1"
     assert members[prefix + "current"] == b"00000001\n"
     assert prefix + "00000002.data" not in members
+
+
+def test_restore_over_the_configured_data_folder_as_restore_md_says(app, runner, tmp_path):
+    data = Path(app.config["DATA_DIR"])
+    pages = app.extensions["reperes"]["pages"]
+    pages.save("Compte rendu", "ordre du jour", author="anne")
+    assert runner.invoke(args=["backup"]).exit_code == 0
+    archive = list_backups(data.parent / "backups")[-1]
+    import shutil
+
+    shutil.rmtree(pages.path("Compte rendu"))  # the damage
+    (data / "users" / "anne.json").write_text("{")
+    result = runner.invoke(args=["restore", str(archive), str(data), "--force"])
+    assert result.exit_code == 0, result.output
+    assert DocumentStore(data / "pages").load("Compte rendu").text == "ordre du jour"
+    assert json.loads((data / "users" / "anne.json").read_text())["username"] == "anne"
+    aside = next(data.parent.glob("data.avant-restauration-*"))
+    assert (aside / "users" / "anne.json").read_text() == "{"  # kept, not deleted
