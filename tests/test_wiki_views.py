@@ -741,3 +741,15 @@ def test_a_cached_page_never_carries_another_session_csrf_token(app):
                                                         "csrf_token": token})
     assert response.status_code == 303
     assert store.load("T").text == "- [x] appeler\n"
+
+
+def test_two_apps_in_one_process_never_share_rendered_pages(tmp_path):
+    from app import create_app
+
+    answers = []
+    for n, text in enumerate(["texte de la première", "texte de la seconde"]):
+        other = create_app({"DATA_DIR": str(tmp_path / f"d{n}"), "SECRET_KEY": "t", "TESTING": True})
+        other.extensions["reperes"]["pages"].save("Même nom", text, author="anne", meta={"public": True})
+        answers.append(other.test_client().get("/wiki/Même nom").get_data(as_text=True))
+    assert "texte de la première" in answers[0]
+    assert "texte de la seconde" in answers[1]

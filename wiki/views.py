@@ -116,7 +116,7 @@ def _attachment_url(page: str, filename: str) -> str:
 def rendered(revision: Revision) -> markup.Rendered:
     """Rendered HTML of a revision, from the per-revision cache; missing links marked."""
     result = _render_cache.get(
-        ("page", revision.name, revision.number),
+        ("page", str(pages().root), revision.name, revision.number),  # root: one cache, several apps
         lambda: markup.render(revision.text, attachment_url=lambda f: _attachment_url(revision.name, f)),
     )
     index = links()  # one stat per view, then a dict lookup per link
@@ -296,7 +296,7 @@ def _page_key(current: Revision, files) -> tuple | None:
     member = current_username()
     if member:
         generate_csrf()  # the session's token exists before it becomes part of the key
-    return (current.name, current.number, index.generation, tuple((f.filename, f.version) for f in files),
+    return (data, current.name, current.number, index.generation, tuple((f.filename, f.version) for f in files),
             select_locale(), member, session.get("csrf_token", "") if member else "",
             folder_stamp(os.path.join(data, "config"), os.path.join(data, "users")), request.path)
 
