@@ -355,7 +355,8 @@ def rotate(dest: Path | str, keep: int) -> list[Path]:
     backups = list_backups(dest)
     removed = backups[:-keep]
     for path in removed:
-        path.unlink()
+        with contextlib.suppress(FileNotFoundError):  # another backup's rotation got there first
+            path.unlink()
     return removed
 
 
