@@ -269,3 +269,11 @@ def test_audio_gets_a_player_and_is_served_as_download(client, auth, wiki):
     served = client.get("/fichiers/Privée/voix.ogg")
     assert served.mimetype == "audio/ogg"
     assert served.headers["Content-Disposition"].startswith("attachment")
+
+
+def test_sizes_are_in_words(client, auth, wiki):
+    auth.login()
+    upload(client, "Privée", [("petit.txt", b"x\n"), ("gros.txt", b"texte\n" * 400_000)])
+    html = client.get("/wiki/Privée?action=attachments").get_data(as_text=True)
+    assert "(1 Ko," in html
+    assert "(2,3 Mo," in html
