@@ -97,6 +97,22 @@ def test_systemd_units_parse(name):
     assert unit["Unit"]["Description"]
 
 
+def test_systemd_accepts_the_units(tmp_path):
+    """systemd's own parser, where installed (the app folder swapped for this checkout)."""
+    names = ["reperes.service", "reperes-backup.service", "reperes-backup.timer"]
+    for name in names:
+        text = (DEPLOY / name).read_text().replace("/srv/reperes/app", str(ROOT))
+        (tmp_path / name).write_text(text)
+    if shutil.which("systemd-analyze"):
+        result = subprocess.run(["systemd-analyze", "verify", "--man=no", *(str(tmp_path / n) for n in names)],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert not [line for line in result.stderr.splitlines() if "reperes" in line], result.stderr
+    for name in names:  # and, everywhere, every line is a section, a comment or key=value
+        for line in (tmp_path / name).read_text().splitlines():
+            assert not line or line.startswith(("#", "[")) or re.match(r"^[A-Za-z]+=\S", line), line
+
+
 def test_web_service_runs_gunicorn_with_the_config():
     service = _unit("reperes.service")["Service"]
     assert service["ExecStart"].endswith("gunicorn -c deploy/gunicorn.conf.py")
