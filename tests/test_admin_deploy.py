@@ -238,3 +238,15 @@ def test_restore_procedure_is_one_page_and_names_the_commands():
     for needed in ("systemctl stop reperes", "reperes restore", "--force", "Aucun problème trouvé",
                    "/healthz", "--journal"):
         assert needed in text
+
+
+# ---------------------------------------------------------------- CLI commands documented
+
+
+def test_every_cli_command_is_in_the_readme(app):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Deployment\n", 1)[1].split("\n## ", 1)[0]
+    builtin = {"routes", "run", "shell"}
+    missing = [name for name in app.cli.list_commands(None)
+               if name not in builtin and f"| `{name}" not in section]
+    assert not missing, f"commands missing from the README « Deployment » commands table: {missing}"
