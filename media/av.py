@@ -199,7 +199,7 @@ def process(data: bytes, expected: str, *, max_bytes: int) -> AVResult:
             for when in ("1", "0"):
                 if _run([ffmpeg, "-v", "error", "-y", "-ss", when, "-i", str(source), "-frames:v", "1",
                          "-map_metadata", "-1", "-f", "image2", "-c:v", "mjpeg", str(poster_path)],
-                        timeout=TIMEOUT_PROBE) and poster_path.stat().st_size > 0:
+                        timeout=TIMEOUT_PROBE) and poster_path.is_file() and poster_path.stat().st_size > 0:
                     poster = poster_path.read_bytes()
                     break
         return AVResult(main, found.mime, found.ext, expected, processed=True, duration=duration,

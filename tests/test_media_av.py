@@ -153,6 +153,14 @@ def test_h264_mp4_is_stripped_but_not_re_encoded(tmp_path):
     assert result.poster.startswith(b"\xff\xd8\xff")
 
 
+def test_video_of_one_second_or_less_gets_its_poster_from_the_first_frame(tmp_path):
+    # Seeking to 1 s in a 1 s clip makes ffmpeg succeed without writing a frame (was a 500).
+    data = make_with_ffmpeg(tmp_path, ["-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=1",
+                                       "-c:v", "libx264", "-pix_fmt", "yuv420p"], "short.mp4")
+    result = av.process(data, av.VIDEO, max_bytes=10 * MB)
+    assert result.poster.startswith(b"\xff\xd8\xff")
+
+
 @pytest.mark.parametrize(("ext", "codecs", "expected"), [
     ("mp4", {("video", "h264"), ("audio", "aac")}, True),
     ("m4a", {("audio", "aac")}, True),
