@@ -131,7 +131,22 @@ def render(text: str, *, link_url: Callable[[str], str] = default_link_url,
     )
     html = md.convert(text)
     toc = getattr(md, "toc", "")
-    return Rendered(sanitize(html), tuple(dict.fromkeys(md.wiki_links)), sanitize(toc))
+    return Rendered(_name_task_boxes(sanitize(html)), tuple(dict.fromkeys(md.wiki_links)), sanitize(toc))
+
+
+_TASK_BOX = re.compile(r'(<li class="task-list-item">(?:<p>)?<input type="checkbox")([^>]*>)(.*?)(?=</li>|<ul|<ol|</p>)',
+                       re.DOTALL)
+
+
+def _name_task_boxes(html: str) -> str:
+    """Give each task checkbox its line as accessible name (a title), for readers without JS."""
+    import html as html_mod
+
+    def repl(m: re.Match) -> str:
+        label = html_mod.unescape(re.sub(r"<[^>]+>", "", m.group(3))).strip() or "tâche"
+        return f'{m.group(1)} title="{html_mod.escape(label[:200], quote=True)}"{m.group(2)}{m.group(3)}'
+
+    return _TASK_BOX.sub(repl, html)
 
 
 def sanitize(html: str) -> str:
