@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     import agenda; agenda.init_app(app)  # noqa: E702, I001
     import mediation; mediation.init_app(app)  # noqa: E702, I001
     import directory; directory.init_app(app)  # noqa: E702, I001
+    import aide; aide.init_app(app)  # noqa: E702, I001  (Aide guides, accessibility statement)
     import admin; admin.init_app(app)  # noqa: E702, I001  (after the stores: audits them)
     import search; search.init_app(app)  # noqa: E702, I001  (keep last)
 

@@ -46,6 +46,7 @@ SETTINGS: list[Setting] = [
     Setting("SEARCH_PAGE_SIZE", 20, "Nombre de résultats par page de recherche."),
     Setting("AGENDA_NOW", "", "Date et heure fixes de l'agenda (démonstration, tests), ex. 2026-12-01T09:00 ; vide = maintenant."),
     Setting("BACKUP_DIR", "backups", "Dossier par défaut des sauvegardes (relatif : à côté de DATA_DIR)."),
+    Setting("ACCESSIBILITY_CONTACT", "", "Adresse e-mail ou page de contact affichée dans la déclaration d'accessibilité."),
     Setting("DEMO", False, "Crée le dossier de démonstration au premier lancement s'il manque."),
 ]
 
