@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from wiki import faults
 from wiki.names import InvalidName, quote
 from wiki.store import TEMP_PREFIX, _parse_log_line, file_lock, fsync_dir
 
@@ -419,7 +420,9 @@ def _write_archive(path: Path, staging: Path, manifest: dict, records: list[File
         info = tarfile.TarInfo(MANIFEST)
         info.size, info.mtime, info.mode = len(data), int(time.time()), 0o600
         tar.addfile(info, io.BytesIO(data))
-        for record in records:
+        for i, record in enumerate(records):
+            if i == len(records) // 2:
+                faults.point("backup.mid-archive")
             src = staging / record.path
             info = tarfile.TarInfo(f"{DATA_PREFIX}/{record.path}")
             stat = src.stat()

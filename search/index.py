@@ -59,6 +59,7 @@ from search.text import (
     parse_synonyms,
     plain_text,
 )
+from wiki import faults
 
 log = logging.getLogger(__name__)
 
@@ -668,6 +669,7 @@ class SearchIndex:
                             writer.delete_by_term("id", f"{kind}:{key}")
                         else:
                             writer.update_document(**self._doc_fields(doc, number))
+                    faults.point("index.before-commit")
                     writer.commit()
                 except BaseException:
                     writer.cancel()

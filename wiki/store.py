@@ -32,6 +32,7 @@ from pathlib import Path
 
 import merge3
 
+from wiki import faults
 from wiki.names import InvalidName, quote, unquote
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,7 @@ def _write_temp(folder: Path, data: bytes) -> Path:
             os.fsync(fd)
         finally:
             os.close(fd)
+        faults.point("temp.written")
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -386,6 +388,7 @@ class DocumentStore:
         header = {"author": author, "time": now, "comment": comment, "action": action, "meta": meta}
         try:
             create_exclusive(self._rev_file(folder, number), _encode_revision(text, header))
+            faults.point("save.after-revision")
             atomic_write(folder / "current", f"{number:0{REV_WIDTH}d}\n")
         except OSError as exc:
             raise StoreError(exc.errno, f"Enregistrement impossible : {exc.strerror}") from exc
