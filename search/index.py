@@ -661,7 +661,7 @@ class SearchIndex:
                         wanted |= self._whole_kind(ix, kind)
                     else:
                         wanted.add((kind, str(key)))
-                writer = ix.writer(timeout=30.0, codec=W3Codec(**CODEC_OPTIONS), compound=False)
+                writer = ix.writer(timeout=30.0, codec=W3Codec(**CODEC_OPTIONS))
                 try:
                     for kind, key in sorted(wanted):
                         doc, number = self._current(kind, key)
@@ -743,9 +743,10 @@ class SearchIndex:
                 path = self.root / folder
                 path.mkdir(parents=True)
                 ix = whoosh_index.create_in(str(path), make_schema())
-                # compound=False (here and in drain): whoosh copies every part of a compound
-                # segment into memory in each process; separate files are read through the OS cache.
-                writer = ix.writer(limitmb=256, codec=W3Codec(**CODEC_OPTIONS), compound=False)
+                # Compound segments (one mmapped file each) are kept although Whoosh copies their
+                # parts into each process's memory: with separate files, column files are opened
+                # lazily, and a merge committed by another worker could delete one first.
+                writer = ix.writer(limitmb=256, codec=W3Codec(**CODEC_OPTIONS))
                 count = 0
                 try:
                     for doc, number in self._all_docs():
