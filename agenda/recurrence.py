@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from i18n import date_locale, language
+
 PARIS = ZoneInfo("Europe/Paris")
 
 NONE, WEEKLY, MONTHLY_DATE, MONTHLY_WEEKDAY = "aucune", "hebdomadaire", "mensuelle", "mensuelle-jour"
@@ -173,6 +175,10 @@ def describe_repeat(first: date, repeat: str, until: date | None) -> str:
 
 def format_day(day: date, weekday: bool = False) -> str:
     """« 3 décembre 2026 » (or « jeudi 3 décembre 2026 »), without depending on the locale."""
+    if language() != "fr":  # an English page: "Thursday 3 December 2026"
+        from babel.dates import format_date
+
+        return format_date(day, "EEEE d MMMM y" if weekday else "d MMMM y", locale=date_locale())
     text = f"{'1er' if day.day == 1 else day.day} {MONTHS_FR[day.month - 1]} {day.year}"
     return f"{WEEKDAYS_FR[day.weekday()]} {text}" if weekday else text
 
@@ -183,6 +189,8 @@ NBSP = "\u00a0"
 def format_clock(moment: datetime) -> str:
     """« 14 h », « 9 h 30 » in Europe/Paris (non-breaking spaces: never cut on a phone)."""
     local = moment.astimezone(PARIS)
+    if language() != "fr":
+        return f"{local:%H:%M}"
     if local.minute == 0:
         return f"{local.hour}{NBSP}h"
     return f"{local.hour}{NBSP}h{NBSP}{local.minute:02d}"
@@ -190,6 +198,13 @@ def format_clock(moment: datetime) -> str:
 
 def format_range(first: date, last: date) -> str:
     """« du 23 au 29 novembre 2026 », « du 30 novembre au 6 décembre 2026 »."""
+    if language() != "fr":  # "23–29 November 2026", "30 November – 6 December 2026"
+        from babel.dates import format_date
+
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{first.day}–{format_day(last)}"
+        pattern = "d MMMM" if first.year == last.year else "d MMMM y"
+        return f"{format_date(first, pattern, locale=date_locale())} – {format_day(last)}"
     if (first.year, first.month) == (last.year, last.month):
         start = "1er" if first.day == 1 else str(first.day)
         return f"du {start} au {format_day(last)}"
@@ -197,6 +212,15 @@ def format_range(first: date, last: date) -> str:
         start = f"{'1er' if first.day == 1 else first.day} {MONTHS_FR[first.month - 1]}"
         return f"du {start} au {format_day(last)}"
     return f"du {format_day(first)} au {format_day(last)}"
+
+
+def month_name(month: int) -> str:
+    """« novembre » (1-12), in the current language."""
+    if language() != "fr":
+        from babel.dates import get_month_names
+
+        return get_month_names("wide", locale=date_locale())[month]
+    return MONTHS_FR[month - 1]
 
 
 def week_start(day: date) -> date:

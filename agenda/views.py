@@ -168,7 +168,7 @@ def index():
         first = day.replace(day=1)
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         previous, following = (first - timedelta(days=1)).replace(day=1), last + timedelta(days=1)
-        title = f"{rec.MONTHS_FR[first.month - 1]} {first.year}".capitalize()
+        title = f"{rec.month_name(first.month)} {first.year}".capitalize()
     else:
         first = rec.week_start(day)
         last = first + timedelta(days=6)

@@ -11,18 +11,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from i18n import N_, Message  # labels are Messages: French text, translated where a page shows them
+
 REFERENCE_DIR = Path(__file__).parent / "reference"
-
-
-def N_(text: str) -> str:
-    """Mark a label for the translation catalogue; templates translate it with _() when shown."""
-    return text
 
 
 @cache
 def _load(filename: str) -> tuple[tuple[str, str], ...]:
     with open(REFERENCE_DIR / filename, encoding="utf-8") as fh:
-        return tuple((item["value"], item["label"]) for item in json.load(fh))
+        return tuple((item["value"], Message(item["label"])) for item in json.load(fh))
 
 
 def thematiques() -> dict[str, str]:

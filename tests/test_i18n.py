@@ -121,3 +121,62 @@ def test_logged_in_pages_in_english(client, auth):
     assert "My account" in html
     assert "Change my password" in html
     assert "Log out" in client.get("/wiki/?lang=en").get_data(as_text=True)
+
+
+def test_a_marked_message_is_french_text_translated_where_a_page_shows_it(app):
+    import pickle
+
+    from flask import render_template_string
+
+    from i18n import N_, translate
+
+    message = N_("Au plus %(n)d photos par fiche.", n=3)
+    assert message == "Au plus 3 photos par fiche."
+    assert (message.msgid, message.params) == ("Au plus %(n)d photos par fiche.", {"n": 3})
+    assert pickle.loads(pickle.dumps(message)).params == {"n": 3}
+    assert translate(message) == "Au plus 3 photos par fiche."  # no request: French
+    nested = N_("Titre refusé : %(why)s", why=N_("Page introuvable"))
+    with app.test_request_context("/?lang=en"):
+        assert render_template_string("{{ m }}", m=message) == "At most 3 photos per listing."
+        assert render_template_string("<p>{{ m }}</p>", m=nested) == "<p>Title refused: Page not found</p>"
+        assert render_template_string("{{ m }}", m=N_("<b>pas au catalogue</b>")) == "&lt;b&gt;pas au catalogue&lt;/b&gt;"
+        assert str(message) == "Au plus 3 photos par fiche."  # the text itself stays French
+    with app.test_request_context("/"):
+        assert render_template_string("{{ m }}", m=message) == "Au plus 3 photos par fiche."
+
+
+def test_reference_labels_are_in_the_catalogue_and_translated(app):
+    from flask import render_template_string
+
+    from directory import reference
+
+    po = {m.id: m for m in _catalog(PO) if m.id}
+    assert po["Tous publics"].string == "Everyone"
+    assert po["Centres communaux d’action sociale (CCAS)"].string.endswith("(CCAS)")
+    label = reference.publics()["tous-publics"]
+    assert label == "Tous publics"
+    with app.test_request_context("/?lang=en"):
+        assert render_template_string("{{ x }}", x=label) == "Everyone"
+
+
+def test_agenda_dates_follow_the_language(app):
+    from datetime import UTC, date, datetime
+
+    from agenda import recurrence as rec
+
+    day, moment = date(2026, 12, 1), datetime(2026, 12, 1, 13, 30, tzinfo=UTC)
+    assert rec.format_day(day, weekday=True) == "mardi 1er décembre 2026"
+    with app.test_request_context("/?lang=en"):
+        assert rec.format_day(day, weekday=True) == "Tuesday 1 December 2026"
+        assert rec.format_clock(moment) == "14:30"
+        assert rec.format_range(date(2026, 11, 30), date(2026, 12, 6)) == "30 November – 6 December 2026"
+        assert rec.month_name(12) == "December"
+    with app.test_request_context("/"):
+        assert rec.format_range(date(2026, 11, 23), date(2026, 11, 29)) == "du 23 au 29 novembre 2026"
+
+
+def test_error_pages_in_english(client):
+    response = client.get("/pas-de-page-ici?lang=en")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+    assert "Page introuvable" in client.get("/pas-de-page-ici?lang=fr").get_data(as_text=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import g, render_template, request
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.exceptions import HTTPException
 
 from accounts.auth import has_role, is_member
+from i18n import N_, set_translator
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -40,6 +41,8 @@ def init_app(app):
     """Attach Babel, CSRF protection, headers, error pages and template globals."""
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")  # before Babel reads it
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    # Messages from modules without Flask (i18n.N_) are translated when shown, dates follow the language
+    set_translator(_, lambda: str(get_locale() or "fr"))
     csrf.init_app(app)
     app.jinja_env.globals.update(is_member=is_member, has_role=has_role, csrf_token=generate_csrf)
     app.jinja_env.filters["frdatetime"] = format_timestamp
@@ -120,15 +123,16 @@ def _csrf_error(error):
 
 
 _TITLES = {
-    400: "Demande incorrecte",
-    401: "Connexion nécessaire",
-    403: "Accès refusé",
-    404: "Page introuvable",
-    405: "Méthode non permise",
-    409: "Conflit",
-    413: "Fichier trop gros",
-    415: "Type de fichier refusé",
-    429: "Trop de demandes",
+    0: N_("Erreur"),
+    400: N_("Demande incorrecte"),
+    401: N_("Connexion nécessaire"),
+    403: N_("Accès refusé"),
+    404: N_("Page introuvable"),
+    405: N_("Méthode non permise"),
+    409: N_("Conflit"),
+    413: N_("Fichier trop gros"),
+    415: N_("Type de fichier refusé"),
+    429: N_("Trop de demandes"),
 }
 
 
@@ -136,7 +140,7 @@ def _http_error(error: HTTPException):
     """Every HTTP error as a French page with the right status (never a traceback)."""
     if error.code is None or error.code < 400:
         return error
-    title = _(_TITLES.get(error.code, "Erreur"))
+    title = _(_TITLES.get(error.code, _TITLES[0]))
     description = error.description if error.description and not error.description.startswith(
         ("The ", "Bad Request", "You ", "Method ", "The server")) else ""
     if error.code == 413:
