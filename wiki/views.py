@@ -574,7 +574,7 @@ def attachment(name: str, filename: str):
     response = send_file(path, mimetype=meta.mime, as_attachment=not meta.is_image,
                          download_name=meta.filename, conditional=True, etag=True, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
     if meta.is_image:
         response.headers["Content-Disposition"] = response.headers.get(
             "Content-Disposition", "inline").replace("attachment", "inline")

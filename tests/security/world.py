@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +65,28 @@ class World:
     ids: dict = field(default_factory=dict)
 
 
+_TEMPLATES: dict[tuple, tuple[Path, dict]] = {}
+
+
 def build_world(data: Path, **config) -> World:
+    """The filled world on a fresh data folder (filled once per process, then copied: fast)."""
+    key = tuple(sorted(config.items()))
+    if key not in _TEMPLATES:
+        template = Path(tempfile.mkdtemp(prefix="reperes-world-")) / "data"
+        world = _fill(template, **config)
+        world.app.extensions["reperes"]["search_index"].drain(block=True)
+        _TEMPLATES[key] = (template, world.ids)
+    template, ids = _TEMPLATES[key]
+    shutil.copytree(template, data, symlinks=True)
+    return World(_app(data, **config), data, dict(ids))
+
+
+def _app(data: Path, **config):
+    return create_app({"DATA_DIR": str(data), "SECRET_KEY": "security-tests", "TESTING": True,
+                       "AGENDA_NOW": NOW, **config})
+
+
+def _fill(data: Path, **config) -> World:
     """Create the app on data and fill it."""
     app = create_app({"DATA_DIR": str(data), "SECRET_KEY": "security-tests", "TESTING": True,
                       "AGENDA_NOW": NOW, **config})
