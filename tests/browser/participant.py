@@ -33,6 +33,7 @@ def hand_over(page: Page, pseudonym: str, title: str | None = None) -> None:
     page.get_by_label("Identifiant").fill("medi")
     page.get_by_label("Mot de passe").fill("medi-password")
     page.get_by_role("button", name="Se connecter").last.click()
+    page.wait_for_url(lambda url: "/login" not in url)
     page.goto("/atelier/")
     page.get_by_label("Titre de l'atelier").fill(title or f"Atelier avec {pseudonym}")
     page.get_by_label("Lieu de l'annuaire").select_option(SLUG)

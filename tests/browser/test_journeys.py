@@ -48,11 +48,16 @@ def make_referent(live_app, slug: str, username: str) -> None:
         sheets.save(slug, json.dumps(data, ensure_ascii=False), author="admin", meta=current.meta)
 
 
+def sign_in(page, user: str) -> None:
+    """Log in through the form and wait until the login page is left."""
+    login(page, user)
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
 def new_member_context(browser, browser_context_args, live_server, user):
     context = browser.new_context(**{**browser_context_args, "base_url": live_server})
     page = context.new_page()
-    login(page, user)
-    page.wait_for_url(lambda url: "/login" not in url)
+    sign_in(page, user)
     return page
 
 
@@ -62,7 +67,7 @@ def new_member_context(browser, browser_context_args, live_server, user):
 def test_journey_1_minutes_with_tasks_and_photo_two_members_at_once(
         page, browser, browser_context_args, live_server, live_app, tmp_path):
     title = "Comptes rendus/Réunion du réseau navigateur"
-    login(page, "anne")
+    sign_in(page, "anne")
     page.get_by_role("link", name="Wiki").click()
     page.get_by_role("link", name="Nouvelle page").click()
     page.get_by_label("Titre de la page").fill(title)
@@ -149,6 +154,7 @@ def test_journey_2_front_desk_finds_an_open_shower_on_a_phone_and_prints_the_gui
     page.go_back()
 
     page.get_by_role("link", name="Guide à imprimer (cette sélection)").click()
+    page.wait_for_url(re.compile(r"/annuaire/guide\?"))
     expect(page.locator("h1")).to_be_visible()
     expect(page.get_by_text("Agheb / Le Phare").first).to_be_visible()
     assert page.get_by_text("Halte accueil").count() == 0  # closed now: not in this selection
@@ -176,7 +182,7 @@ def test_journey_3_referent_updates_hours_and_the_public_sheet_follows(
         visitor.goto("/annuaire/?ouvert=maintenant")
         expect(visitor.locator("#resultats").get_by_role("link", name=re.compile("Entraide"))).to_have_count(0)
 
-        login(page, "anne")
+        sign_in(page, "anne")
         page.goto(f"/annuaire/{slug}")
         page.get_by_role("link", name="Modifier", exact=True).click()
         hours = page.get_by_role("group", name="Horaires d'ouverture", exact=True)
@@ -203,7 +209,7 @@ def test_journey_3_referent_updates_hours_and_the_public_sheet_follows(
 
 def test_journey_5_admin_backup_from_the_cli_while_the_site_works(page, live_app, tmp_path):
     data_dir = live_app.config["DATA_DIR"]
-    login(page, "anne")
+    sign_in(page, "anne")
     page.goto("/wiki/Avant la sauvegarde?action=edit")
     page.get_by_label("Texte de la page").fill("Écrit avant la sauvegarde.")
     page.get_by_role("button", name="Enregistrer").click()
@@ -242,6 +248,6 @@ def test_journey_5_admin_backup_from_the_cli_while_the_site_works(page, live_app
     # Still working afterwards: a page, the directory, a search, the admin page lists the backup.
     page.goto("/wiki/Pendant la sauvegarde")
     expect(page.locator(".markup")).to_contain_text("Écrit pendant la sauvegarde")
-    login(page, "admin")
+    sign_in(page, "admin")
     page.goto("/admin/")
     expect(page.locator("main")).to_contain_text("Sauvegardes")
