@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from directory.hours import Closure, Hours, Slot
 from directory.sheet import Phone, Photo, Service, Sheet
+from i18n import N_
 
 SLOT_ROWS_MIN = 2
 EXTRA_PHONES = 1
@@ -58,10 +59,10 @@ def _float(form, key: str, errors: dict[str, str]) -> float | None:
     try:
         value = float(raw)
     except ValueError:
-        errors[key] = "Écrivez un nombre, par exemple 48.3904 (latitude) ou -4.4861 (longitude)."
+        errors[key] = N_("Écrivez un nombre, par exemple 48.3904 (latitude) ou -4.4861 (longitude).")
         return None
     if value != value or value in (float("inf"), float("-inf")):
-        errors[key] = "Écrivez un nombre."
+        errors[key] = N_("Écrivez un nombre.")
         return None
     return value
 

@@ -296,9 +296,9 @@ def from_osm(text: str) -> Hours:
 def _check_time(value: str, *, end: bool) -> str | None:
     m = _TIME.match(value or "")
     if not m:
-        return "Heure invalide : écrivez-la comme 09:00 ou 17:30."
+        return N_("Heure invalide : écrivez-la comme 09:00 ou 17:30.")
     if m.group(1) == "24" and (not end or m.group(2) != "00"):
-        return "Heure invalide : la dernière heure possible est 24:00 (minuit)."
+        return N_("Heure invalide : la dernière heure possible est 24:00 (minuit).")
     return None
 
 
@@ -306,7 +306,7 @@ def _check_slots(slots: tuple[Slot, ...], prefix: str, errors: dict[str, str]) -
     """Errors of a list of slots, keyed "<prefix>-<i>"; overlaps reported on the later slot."""
     good: list[tuple[int, int, int]] = []
     if len(slots) > MAX_SLOTS_PER_DAY:
-        errors[prefix] = f"Au plus {MAX_SLOTS_PER_DAY} créneaux par jour."
+        errors[prefix] = N_("Au plus %(n)d créneaux par jour.", n=MAX_SLOTS_PER_DAY)
     for i, slot in enumerate(slots):
         key = f"{prefix}-{i}"
         problem = _check_time(slot.start, end=False) or _check_time(slot.end, end=True)
@@ -315,18 +315,18 @@ def _check_slots(slots: tuple[Slot, ...], prefix: str, errors: dict[str, str]) -
             continue
         start, end = _minutes(slot.start), _minutes(slot.end)
         if start == end or (slot.overnight and end == 1440):
-            errors[key] = "L'heure de fin doit être différente de l'heure de début."
+            errors[key] = N_("L'heure de fin doit être différente de l'heure de début.")
         elif end < start and not slot.overnight:
-            errors[key] = (f"La fin ({slot.end}) est avant le début ({slot.start}). Si le créneau "
-                           "passe minuit, cochez « finit le lendemain ».")
+            errors[key] = N_("La fin (%(end)s) est avant le début (%(start)s). Si le créneau "
+                             "passe minuit, cochez « finit le lendemain ».", end=slot.end, start=slot.start)
         elif slot.overnight and end > start:
-            errors[key] = "Un créneau qui finit le lendemain doit finir avant son heure de début."
+            errors[key] = N_("Un créneau qui finit le lendemain doit finir avant son heure de début.")
         else:
             good.append((*slot.minutes(), i))
     good.sort()
     for (_s1, e1, _i1), (s2, _e2, i2) in itertools.pairwise(good):
         if s2 < e1:
-            errors.setdefault(f"{prefix}-{i2}", "Ce créneau chevauche un autre créneau du même jour.")
+            errors.setdefault(f"{prefix}-{i2}", N_("Ce créneau chevauche un autre créneau du même jour."))
 
 
 def validate(hours: Hours, today: date | None = None) -> dict[str, str]:
@@ -336,7 +336,7 @@ def validate(hours: Hours, today: date | None = None) -> dict[str, str]:
         try:
             OpeningHours(hours.raw)
         except (ParserError, SyntaxError, ValueError):
-            errors["hours-raw"] = "Ces horaires importés ne sont pas lisibles."
+            errors["hours-raw"] = N_("Ces horaires importés ne sont pas lisibles.")
         return errors
     for d, slots in enumerate(hours.days):
         _check_slots(slots, f"day-{d}", errors)
@@ -348,32 +348,32 @@ def validate(hours: Hours, today: date | None = None) -> dict[str, str]:
         nxt = (d + 1) % 7
         for i, s in enumerate(hours.days[nxt]):
             if f"day-{nxt}-{i}" not in errors and _TIME.match(s.start) and _minutes(s.start) < spill:
-                errors[f"day-{nxt}-{i}"] = (f"Ce créneau chevauche celui de {DAY_NAMES[d]} soir, "
-                                            "qui finit après minuit.")
+                errors[f"day-{nxt}-{i}"] = N_("Ce créneau chevauche celui de %(day)s soir, "
+                                              "qui finit après minuit.", day=DAY_NAMES[d])
     if hours.holidays not in HOLIDAY_MODES:
-        errors["holidays"] = "Choisissez ce qui se passe les jours fériés."
+        errors["holidays"] = N_("Choisissez ce qui se passe les jours fériés.")
     elif hours.holidays == "special":
         if not hours.holiday_slots:
-            errors["holidays"] = "Indiquez les horaires des jours fériés, ou choisissez une autre option."
+            errors["holidays"] = N_("Indiquez les horaires des jours fériés, ou choisissez une autre option.")
         _check_slots(hours.holiday_slots, "holiday", errors)
     if len(hours.closures) > MAX_CLOSURES:
-        errors["closures"] = f"Au plus {MAX_CLOSURES} fermetures ou horaires exceptionnels."
+        errors["closures"] = N_("Au plus %(n)d fermetures ou horaires exceptionnels.", n=MAX_CLOSURES)
     for k, closure in enumerate(hours.closures):
         key = f"closure-{k}"
         try:
             start = date.fromisoformat(closure.start)
             end = date.fromisoformat(closure.end or closure.start)
         except ValueError:
-            errors[key] = "Date invalide : choisissez la date de début et la date de fin."
+            errors[key] = N_("Date invalide : choisissez la date de début et la date de fin.")
             continue
         if end < start:
-            errors[key] = "La date de fin est avant la date de début."
+            errors[key] = N_("La date de fin est avant la date de début.")
         elif (end - start).days > 366:
-            errors[key] = "Une fermeture temporaire dure au plus un an."
+            errors[key] = N_("Une fermeture temporaire dure au plus un an.")
         elif start.year < 2000 or end.year > 2100:
-            errors[key] = "Date invalide."
+            errors[key] = N_("Date invalide.")
         elif len(closure.message) > 200:
-            errors[key] = "Le message dépasse 200 caractères."
+            errors[key] = N_("Le message dépasse 200 caractères.")
         _check_slots(closure.slots, key, errors)
     return errors
 

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from directory import hours as hours_mod
 from directory import reference as ref
 from directory.hours import Hours
+from i18n import N_
 from wiki.names import slugify
 from wiki.store import DocumentStore, NotFound, Revision
 
@@ -271,22 +272,22 @@ def _float_or_none(value) -> float | None:
 def phone_problem(number: str) -> str | None:
     """Why a phone number is not one, in French (None when it looks right)."""
     if not _PHONE_CHARS.match(number):
-        return "Le numéro ne doit contenir que des chiffres, espaces, points ou « + » (ex. 02 98 00 00 00)."
+        return N_("Le numéro ne doit contenir que des chiffres, espaces, points ou « + » (ex. 02 98 00 00 00).")
     digits = re.sub(r"\D", "", number)
     if number.strip().startswith("+"):
         if not 8 <= len(digits) <= 15:
-            return "Numéro international incomplet (ex. +33 2 98 00 00 00)."
+            return N_("Numéro international incomplet (ex. +33 2 98 00 00 00).")
     elif len(digits) not in (4, 10):  # 4: short numbers like 3919; 10: French numbers
-        return "Un numéro français a 10 chiffres (ex. 02 98 00 00 00), ou 4 pour un numéro court."
+        return N_("Un numéro français a 10 chiffres (ex. 02 98 00 00 00), ou 4 pour un numéro court.")
     return None
 
 
 def email_problem(email: str) -> str | None:
     """Why an e-mail address is not one."""
     if "@" not in email:
-        return "L'adresse e-mail doit contenir « @ » (ex. accueil@exemple.fr)."
+        return N_("L'adresse e-mail doit contenir « @ » (ex. accueil@exemple.fr).")
     if not _EMAIL.match(email) or len(email) > 254:
-        return "Cette adresse e-mail n'est pas valide (ex. accueil@exemple.fr)."
+        return N_("Cette adresse e-mail n'est pas valide (ex. accueil@exemple.fr).")
     return None
 
 
@@ -294,9 +295,9 @@ def url_problem(url: str) -> str | None:
     """Why a web address is not one."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in url:
-        return "Adresse de site invalide : elle commence par https:// (ex. https://exemple.fr)."
+        return N_("Adresse de site invalide : elle commence par https:// (ex. https://exemple.fr).")
     if len(url) > 2000:
-        return "Adresse de site trop longue."
+        return N_("Adresse de site trop longue.")
     return None
 
 
@@ -307,51 +308,51 @@ def in_france(lat: float, lon: float) -> bool:
 
 def _length(errors, key, value, label, maximum, minimum=0):
     if minimum and len(value.strip()) < minimum:
-        errors[key] = f"{label} : au moins {minimum} caractères."
+        errors[key] = N_("%(label)s : au moins %(n)d caractères.", label=label, n=minimum)
     elif len(value) > maximum:
-        errors[key] = f"{label} : au plus {maximum} caractères."
+        errors[key] = N_("%(label)s : au plus %(n)d caractères.", label=label, n=maximum)
 
 
 def validate(sheet: Sheet) -> dict[str, str]:
     """French messages keyed by form field name; empty when the sheet can be saved."""
     errors: dict[str, str] = {}
     if not sheet.name.strip():
-        errors["name"] = "Le nom de la structure est obligatoire."
+        errors["name"] = N_("Le nom de la structure est obligatoire.")
     else:
-        _length(errors, "name", sheet.name, "Le nom", 150, 3)
+        _length(errors, "name", sheet.name, N_("Le nom"), 150, 3)
         if "name" not in errors and not slugify(sheet.name):
-            errors["name"] = "Le nom doit contenir au moins une lettre ou un chiffre."
-    _length(errors, "presentation", sheet.presentation, "La présentation", 10000)
+            errors["name"] = N_("Le nom doit contenir au moins une lettre ou un chiffre.")
+    _length(errors, "presentation", sheet.presentation, N_("La présentation"), 10000)
     if sheet.structure_type and sheet.structure_type not in ref.structure_types():
-        errors["structure_type"] = "Choisissez un type de structure dans la liste."
+        errors["structure_type"] = N_("Choisissez un type de structure dans la liste.")
     for key, value, maximum in (("address", sheet.address, 300), ("town", sheet.town, 100),
                                 ("neighbourhood", sheet.neighbourhood, 100),
                                 ("transport", sheet.transport, 1000),
                                 ("pro_contact", sheet.pro_contact, 1000)):
-        _length(errors, key, value, "Ce champ", maximum)
+        _length(errors, key, value, N_("Ce champ"), maximum)
     if sheet.postcode and not _POSTCODE.match(sheet.postcode):
-        errors["postcode"] = "Le code postal a 5 chiffres (ex. 29200)."
+        errors["postcode"] = N_("Le code postal a 5 chiffres (ex. 29200).")
     if sheet.insee and not _INSEE.match(sheet.insee):
-        errors["insee"] = "Le code INSEE a 5 caractères (ex. 29019 pour Brest)."
+        errors["insee"] = N_("Le code INSEE a 5 caractères (ex. 29019 pour Brest).")
     if (sheet.latitude is None) != (sheet.longitude is None):
-        errors["latitude"] = "Indiquez la latitude et la longitude, ou aucune des deux."
+        errors["latitude"] = N_("Indiquez la latitude et la longitude, ou aucune des deux.")
     elif sheet.latitude is not None and sheet.longitude is not None:
         if not (-90 <= sheet.latitude <= 90 and -180 <= sheet.longitude <= 180):
-            errors["latitude"] = "Coordonnées impossibles : latitude entre -90 et 90, longitude entre -180 et 180."
+            errors["latitude"] = N_("Coordonnées impossibles : latitude entre -90 et 90, longitude entre -180 et 180.")
         elif not in_france(sheet.latitude, sheet.longitude):
-            errors["latitude"] = ("Ces coordonnées sont hors de France. Vérifiez l'ordre "
-                                  "(latitude puis longitude ; Brest : 48.39, -4.49) ou cliquez sur la carte.")
+            errors["latitude"] = (N_("Ces coordonnées sont hors de France. Vérifiez l'ordre "
+                                  "(latitude puis longitude ; Brest : 48.39, -4.49) ou cliquez sur la carte."))
     for key, value in (("step_free", sheet.step_free), ("animals", sheet.animals)):
         if value not in ref.YES_NO_UNKNOWN:
-            errors[key] = "Choisissez oui, non ou non renseigné."
+            errors[key] = N_("Choisissez oui, non ou non renseigné.")
     if len(sheet.phones) > MAX_PHONES:
-        errors["phones"] = f"Au plus {MAX_PHONES} numéros."
+        errors["phones"] = N_("Au plus %(n)d numéros.", n=MAX_PHONES)
     for i, phone in enumerate(sheet.phones):
         problem = phone_problem(phone.number)
         if problem:
             errors[f"phone-{i}-number"] = problem
         elif len(phone.label) > 60:
-            errors[f"phone-{i}-label"] = "Le libellé : au plus 60 caractères."
+            errors[f"phone-{i}-label"] = N_("Le libellé : au plus 60 caractères.")
     if sheet.email and (problem := email_problem(sheet.email)):
         errors["email"] = problem
     if sheet.website and (problem := url_problem(sheet.website)):
@@ -359,23 +360,23 @@ def validate(sheet: Sheet) -> dict[str, str]:
     for key, message in hours_mod.validate(sheet.hours).items():
         errors[f"hours-{key}"] = message
     if len(sheet.services) > MAX_SERVICES:
-        errors["services"] = f"Au plus {MAX_SERVICES} services par fiche."
+        errors["services"] = N_("Au plus %(n)d services par fiche.", n=MAX_SERVICES)
     for n, service in enumerate(sheet.services):
         errors.update(validate_service(service, f"svc-{n}-"))
     if len(sheet.photos) > MAX_PHOTOS:
-        errors["photos"] = f"Au plus {MAX_PHOTOS} photos."
+        errors["photos"] = N_("Au plus %(n)d photos.", n=MAX_PHOTOS)
     for i, photo in enumerate(sheet.photos):
         if not re.fullmatch(r"[a-z0-9]{8,40}", photo.id) or photo.ext not in ("jpg", "png"):
-            errors[f"photo-{i}"] = "Photo inconnue."
+            errors[f"photo-{i}"] = N_("Photo inconnue.")
         elif len(photo.alt) > 200:
-            errors[f"photo-{i}-alt"] = "La description de la photo : au plus 200 caractères."
+            errors[f"photo-{i}-alt"] = N_("La description de la photo : au plus 200 caractères.")
     if sheet.updated and sheet.updated_date() is None:
-        errors["updated"] = "Date de mise à jour invalide."
+        errors["updated"] = N_("Date de mise à jour invalide.")
     if sheet.status not in STATUSES:
-        errors["status"] = "Choisissez un statut : en cours de rédaction, publiée ou archivée."
+        errors["status"] = N_("Choisissez un statut : en cours de rédaction, publiée ou archivée.")
     for who in sheet.referents:
         if not _USERNAME.match(who):
-            errors["referents"] = f"« {who} » n'est pas un identifiant de membre."
+            errors["referents"] = N_("« %(who)s » n'est pas un identifiant de membre.", who=who)
     return errors
 
 
@@ -383,34 +384,34 @@ def validate_service(service: Service, prefix: str) -> dict[str, str]:
     """Errors of one service, keys prefixed with "svc-<n>-"."""
     errors: dict[str, str] = {}
     if not service.name.strip():
-        errors[prefix + "name"] = "Le nom du service est obligatoire."
+        errors[prefix + "name"] = N_("Le nom du service est obligatoire.")
     else:
-        _length(errors, prefix + "name", service.name, "Le nom du service", 150, 3)
+        _length(errors, prefix + "name", service.name, N_("Le nom du service"), 150, 3)
     if service.description.strip():
-        _length(errors, prefix + "description", service.description, "La description", 10000, 5)
+        _length(errors, prefix + "description", service.description, N_("La description"), 10000, 5)
     them = ref.thematiques()
     if bad := [t for t in service.thematiques if t not in them]:
-        errors[prefix + "thematiques"] = f"Thématique inconnue : {', '.join(bad)}."
+        errors[prefix + "thematiques"] = N_("Thématique inconnue : %(values)s.", values=", ".join(bad))
     if service.type and service.type not in ref.service_types():
-        errors[prefix + "type"] = "Choisissez un type de service dans la liste."
+        errors[prefix + "type"] = N_("Choisissez un type de service dans la liste.")
     pubs = ref.publics()
     if bad := [p for p in service.publics if p not in pubs]:
-        errors[prefix + "publics"] = f"Public inconnu : {', '.join(bad)}."
+        errors[prefix + "publics"] = N_("Public inconnu : %(values)s.", values=", ".join(bad))
     elif "tous-publics" in service.publics and len(service.publics) > 1:
-        errors[prefix + "publics"] = ("« Tous publics » (accueil inconditionnel) ne se combine pas "
-                                      "avec d'autres publics : décochez les autres.")
+        errors[prefix + "publics"] = (N_("« Tous publics » (accueil inconditionnel) ne se combine pas "
+                                      "avec d'autres publics : décochez les autres."))
     if bad := [a for a in service.access if a not in ref.ACCESS_MODES]:
-        errors[prefix + "access"] = f"Mode d'accès inconnu : {', '.join(bad)}."
+        errors[prefix + "access"] = N_("Mode d'accès inconnu : %(values)s.", values=", ".join(bad))
     if service.price and service.price not in ref.PRICES:
-        errors[prefix + "price"] = "Choisissez gratuit, participation ou payant."
+        errors[prefix + "price"] = N_("Choisissez gratuit, participation ou payant.")
     if bad := [lang for lang in service.languages if lang not in ref.LANGUAGES]:
-        errors[prefix + "languages"] = f"Langue inconnue : {', '.join(bad)}."
+        errors[prefix + "languages"] = N_("Langue inconnue : %(values)s.", values=", ".join(bad))
     if bad := [n for n in service.needs if n not in ref.local_needs()]:
-        errors[prefix + "needs"] = f"Besoin inconnu : {', '.join(bad)}."
+        errors[prefix + "needs"] = N_("Besoin inconnu : %(values)s.", values=", ".join(bad))
     for key, value in (("publics_details", service.publics_details),
                        ("access_details", service.access_details),
                        ("documents", service.documents), ("price_details", service.price_details)):
-        _length(errors, prefix + key, value, "Ce champ", 2000)
+        _length(errors, prefix + key, value, N_("Ce champ"), 2000)
     if service.hours is not None:
         for key, message in hours_mod.validate(service.hours).items():
             errors[f"{prefix}hours-{key}"] = message

@@ -180,3 +180,23 @@ def test_error_pages_in_english(client):
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
     assert "Page introuvable" in client.get("/pas-de-page-ici?lang=fr").get_data(as_text=True)
+
+
+def test_directory_form_errors_in_english(client, auth):
+    auth.login()
+    form = {
+        "csrf_token": auth.token("/annuaire/nouvelle"), "base_rev": "0", "name": "ab",
+        "status": "publiee", "postcode": "2920", "holidays": "ferme", "step_free": "oui",
+        "animals": "inconnu", "day-0-0-start": "09:00", "day-0-0-end": "25:00",
+    }
+    response = client.post("/annuaire/nouvelle?lang=en", data=form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The name: at least 3 characters." in html
+    assert "The postcode has 5 digits (e.g. 29200)." in html
+    assert "Invalid time: write it like 09:00 or 17:30." in html
+    assert "Le code postal a 5 chiffres" not in html
+    form["csrf_token"] = auth.token("/annuaire/nouvelle?lang=fr")
+    html = client.post("/annuaire/nouvelle?lang=fr", data=form).get_data(as_text=True)
+    assert "Le nom : au moins 3 caractères." in html
+    assert "Le code postal a 5 chiffres (ex. 29200)." in html
