@@ -62,7 +62,7 @@ _TARGETS_JS = """
     const cs = getComputedStyle(el);
     if (cs.visibility === "hidden") continue;
     if (el.tagName === "A" && cs.display === "inline") {
-      const block = el.parentElement.closest("p, li, td, dd, figcaption, small, span");
+      const block = el.parentElement.closest("p, li, td, dd, figcaption, small, span, div");
       if (block && block.textContent.trim().length > el.textContent.trim().length + 2) continue;
     }
     if (el.tagName === "INPUT" && (el.type === "checkbox" || el.type === "radio" || parseFloat(cs.opacity) === 0 || box.width <= 2)) {
