@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -77,16 +78,18 @@ class Server:
         self.probe, self.timeout, self.workers = probe, timeout, workers
         self.proc: subprocess.Popen | None = None
         self.cold_start_s = 0.0
+        # The server's log goes to a file: a pipe nobody reads fills up and blocks the workers.
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in __exit__)
+            "w+b", prefix="reperes-bench-gunicorn-", suffix=".log")
 
     def __enter__(self) -> Server:
         started = time.perf_counter()
         self.proc = subprocess.Popen(self.cmd, env=self.env, cwd=ROOT, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                     stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = started + self.timeout
         while True:
             if self.proc.poll() is not None:
-                err = self.proc.stderr.read().decode(errors="replace")[-3000:]
-                raise RuntimeError(f"gunicorn stopped (code {self.proc.returncode}):\n{err}")
+                raise RuntimeError(f"gunicorn stopped (code {self.proc.returncode}):\n{self.log_tail()}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 conn.request("GET", self.probe)
@@ -110,6 +113,13 @@ class Server:
         while len(children(self.proc.pid)) < self.workers and time.perf_counter() < deadline:
             time.sleep(0.05)
 
+    def log_tail(self, size: int = 3000) -> str:
+        """The end of the server's log (errors and warnings)."""
+        with open(self.log.name, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - size))
+            return fh.read().decode(errors="replace")
+
     def pids(self) -> list[int]:
         """The master and its workers."""
         return [self.proc.pid, *children(self.proc.pid)] if self.proc else []
@@ -131,11 +141,14 @@ class Server:
         return sum(pss_kb(p) for p in self.pids()) / 1024
 
     def __exit__(self, *exc) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        tail = self.log_tail()
+        if "Traceback" in tail or "ERROR" in tail:
+            print(f"[bench] erreurs dans le journal du serveur :\n{tail}", file=sys.stderr)
+        self.log.close()
