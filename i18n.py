@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from html import escape
+
+from markupsafe import escape
 
 _translate: Callable[[str], str] = str
 _language: Callable[[], str] = lambda: "fr"  # noqa: E731
@@ -61,7 +62,7 @@ class Message(str):
         return translate(self)
 
     def __html__(self) -> str:
-        return escape(self.translated(), quote=True)
+        return str(escape(self.translated()))
 
     def __reduce__(self):
         return (Message, (self.msgid, self.params))

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 
 from agenda import recurrence as rec
+from i18n import N_
 
 DRAFT, PUBLISHED, CANCELLED = "brouillon", "publie", "annule"
 STATUSES = {DRAFT: "en cours de rédaction", PUBLISHED: "publié", CANCELLED: "annulé"}
@@ -163,40 +164,57 @@ def _clean_text(value: str) -> str:
     return "".join(ch for ch in value if ch in "\n\t" or ch.isprintable()).strip()
 
 
+# Field names in messages, with their capitalised form (message starts).
+_CAPITALS = {
+    "la date de début": N_("La date de début"), "la date de fin": N_("La date de fin"),
+    "l'heure de début": N_("L'heure de début"), "l'heure de fin": N_("L'heure de fin"),
+    "la date de fin de la répétition": N_("La date de fin de la répétition"), "la date": N_("La date"),
+}
+
+
+def _capital(label: str) -> str:
+    return _CAPITALS.get(label) or label.capitalize()
+
+
+def _too_long(maximum: int) -> str:
+    return N_("Ce texte est trop long : %(n)d caractères au plus.", n=maximum)
+
+
 def parse_date(raw: str, label: str) -> tuple[date | None, str | None]:
     """A date from a form (YYYY-MM-DD, or DD/MM/YYYY), or a French message."""
     raw = (raw or "").strip()
     if not raw:
-        return None, f"Indiquez {label}."
+        return None, N_("Indiquez %(label)s.", label=label)
     m = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", raw)
     if m:
         raw = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
     m = _DATE_RE.match(raw)
     if not m:
-        return None, f"{label.capitalize()} n'est pas une date (attendu : jj/mm/aaaa)."
+        return None, N_("%(label)s n'est pas une date (attendu : jj/mm/aaaa).", label=_capital(label))
     year, month, day = (int(x) for x in m.groups())
     if not 1 <= month <= 12:
-        return None, f"{label.capitalize()} : le mois {month} n'existe pas."
+        return None, N_("%(label)s : le mois %(month)d n'existe pas.", label=_capital(label), month=month)
     if month == 2 and day == 29:
         try:
             return date(year, 2, 29), None
         except ValueError:
-            return None, (f"Le 29 février {year} n'existe pas : {year} n'est pas une année "
-                          "bissextile. Choisissez le 28 février ou le 1er mars.")
+            return None, N_("Le 29 février %(year)d n'existe pas : %(year)d n'est pas une année "
+                            "bissextile. Choisissez le 28 février ou le 1er mars.", year=year)
     try:
         return date(year, month, day), None
     except ValueError:
-        return None, f"Le {day} {rec.MONTHS_FR[month - 1]} {year} n'existe pas."
+        return None, N_("Le %(date)s n'existe pas.", date=f"{day} {rec.month_name(month)} {year}")
 
 
 def parse_time(raw: str, label: str) -> tuple[time | None, str | None]:
     """A time from a form (14:30, 14h30, 14h), or a French message."""
     raw = (raw or "").strip()
     if not raw:
-        return None, f"Indiquez {label}."
+        return None, N_("Indiquez %(label)s.", label=label)
     m = _TIME_RE.match(raw)
     if not m or int(m.group(1)) > 23 or int(m.group(2) or 0) > 59:
-        return None, f"{label.capitalize()} n'est pas une heure (attendu : hh:mm, par exemple 14:30)."
+        return None, N_("%(label)s n'est pas une heure (attendu : hh:mm, par exemple 14:30).",
+                        label=_capital(label))
     return time(int(m.group(1)), int(m.group(2) or 0)), None
 
 
@@ -204,11 +222,13 @@ def _clock_problem(day: date, clock: time, what: str) -> tuple[str | None, str |
     """(error, notice) for a local time on a night the clocks change."""
     kind = rec.local_kind(day, clock)
     if kind == "missing":
-        return (f"{what.capitalize()} n'existe pas : dans la nuit du {rec.format_day(day)}, "
-                "les horloges passent de 2 h à 3 h (heure d'été). Choisissez 3 h ou plus tard."), None
+        return N_("%(what)s n'existe pas : dans la nuit du %(day)s, les horloges passent de 2 h "
+                  "à 3 h (heure d'été). Choisissez 3 h ou plus tard.",
+                  what=_capital(what), day=rec.format_day(day)), None
     if kind == "twice":
-        return None, (f"{what.capitalize()} existe deux fois dans la nuit du {rec.format_day(day)} "
-                      "(retour à l'heure d'hiver) : c'est la première, en heure d'été, qui est retenue.")
+        return None, N_("%(what)s existe deux fois dans la nuit du %(day)s (retour à l'heure "
+                        "d'hiver) : c'est la première, en heure d'été, qui est retenue.",
+                        what=_capital(what), day=rec.format_day(day))
     return None, None
 
 
@@ -235,38 +255,38 @@ def validate(form: Mapping[str, object], *, today: date,
 
     title = _clean_line(get("title"))
     if not title:
-        errors["title"] = "Donnez un titre à l'événement."
+        errors["title"] = N_("Donnez un titre à l'événement.")
     elif len(title) > MAX_TITLE:
         count = f"{len(title):,}".replace(",", " ")
-        errors["title"] = (f"Le titre est trop long ({count} caractères) : {MAX_TITLE} au plus. "
-                           "Mettez les détails dans la description.")
+        errors["title"] = N_("Le titre est trop long (%(count)s caractères) : %(max)d au plus. "
+                             "Mettez les détails dans la description.", count=count, max=MAX_TITLE)
     description = _clean_text(get("description"))
     if len(description) > MAX_DESCRIPTION:
-        errors["description"] = (f"La description est trop longue ({len(description)} caractères) : "
-                                 f"{MAX_DESCRIPTION} au plus.")
+        errors["description"] = N_("La description est trop longue (%(count)d caractères) : "
+                                   "%(max)d au plus.", count=len(description), max=MAX_DESCRIPTION)
     kind = get("kind") or "autre"
     if kind not in KINDS:
-        errors["kind"] = "Choisissez un type d'événement dans la liste."
+        errors["kind"] = N_("Choisissez un type d'événement dans la liste.")
 
-    start_day, err = parse_date(get("start_date"), "la date de début")
+    start_day, err = parse_date(get("start_date"), N_("la date de début"))
     if err:
         errors["start_date"] = err
-    start_clock, err = parse_time(get("start_time"), "l'heure de début")
+    start_clock, err = parse_time(get("start_time"), N_("l'heure de début"))
     if err:
         errors["start_time"] = err
     end_day_raw = get("end_date").strip()
     end_day = start_day
     if end_day_raw:
-        end_day, err = parse_date(end_day_raw, "la date de fin")
+        end_day, err = parse_date(end_day_raw, N_("la date de fin"))
         if err:
             errors["end_date"] = err
-    end_clock, err = parse_time(get("end_time"), "l'heure de fin")
+    end_clock, err = parse_time(get("end_time"), N_("l'heure de fin"))
     if err:
         errors["end_time"] = err
 
     start = end = None
     if start_day and start_clock:
-        err, note = _clock_problem(start_day, start_clock, "l'heure de début")
+        err, note = _clock_problem(start_day, start_clock, N_("l'heure de début"))
         if err:
             errors["start_time"] = err
         else:
@@ -274,9 +294,10 @@ def validate(form: Mapping[str, object], *, today: date,
             if note:
                 notices.append(note)
         if not today.year - 10 <= start_day.year <= today.year + MAX_YEARS_AHEAD:
-            errors["start_date"] = f"L'année {start_day.year} semble fausse : vérifiez la date de début."
+            errors["start_date"] = N_("L'année %(year)d semble fausse : vérifiez la date de début.",
+                                      year=start_day.year)
     if end_day and end_clock:
-        err, note = _clock_problem(end_day, end_clock, "l'heure de fin")
+        err, note = _clock_problem(end_day, end_clock, N_("l'heure de fin"))
         if err:
             errors["end_time"] = err
         else:
@@ -285,110 +306,113 @@ def validate(form: Mapping[str, object], *, today: date,
                 notices.append(note)
     if start is not None and end is not None and "end_date" not in errors:
         if end <= start:
-            errors["end_time"] = "La fin doit être après le début (vérifiez la date et l'heure de fin)."
+            errors["end_time"] = N_("La fin doit être après le début (vérifiez la date et l'heure de fin).")
         elif end - start > timedelta(days=MAX_DAYS_ONE_EVENT):
-            errors["end_date"] = (f"Un événement dure au plus {MAX_DAYS_ONE_EVENT} jours ; pour un "
-                                  "rendez-vous régulier, choisissez une répétition.")
+            errors["end_date"] = N_("Un événement dure au plus %(n)d jours ; pour un rendez-vous "
+                                    "régulier, choisissez une répétition.", n=MAX_DAYS_ONE_EVENT)
 
     repeat = get("repeat") or rec.NONE
     until = ""
     if repeat not in rec.REPEATS:
-        errors["repeat"] = "Choisissez une répétition dans la liste."
+        errors["repeat"] = N_("Choisissez une répétition dans la liste.")
     elif repeat != rec.NONE and start_day:
         if start is not None and end is not None and end - start > timedelta(hours=24):
-            errors["end_date"] = "Un rendez-vous qui se répète dure au plus 24 heures."
+            errors["end_date"] = N_("Un rendez-vous qui se répète dure au plus 24 heures.")
         cap = start_day + timedelta(days=rec.MAX_REPEAT_DAYS - 1)
         until_raw = get("until").strip()
         until_day = None
         if until_raw:
-            until_day, err = parse_date(until_raw, "la date de fin de la répétition")
+            until_day, err = parse_date(until_raw, N_("la date de fin de la répétition"))
             if err:
                 errors["until"] = err
             elif until_day < start_day:
-                errors["until"] = "La répétition se termine avant le premier rendez-vous : vérifiez les dates."
+                errors["until"] = N_("La répétition se termine avant le premier rendez-vous : vérifiez les dates.")
             elif until_day > cap:
-                notices.append(f"Une répétition dure un an au plus : elle s'arrêtera le "
-                               f"{rec.format_day(cap)}. Vous pourrez la prolonger ensuite.")
+                notices.append(N_("Une répétition dure un an au plus : elle s'arrêtera le %(day)s. "
+                                  "Vous pourrez la prolonger ensuite.", day=rec.format_day(cap)))
                 until_day = cap
         else:
             until_day = cap
-            notices.append(f"Sans date de fin, la répétition s'arrête au bout d'un an, le "
-                           f"{rec.format_day(cap)}. Vous pourrez la prolonger ensuite.")
+            notices.append(N_("Sans date de fin, la répétition s'arrête au bout d'un an, le %(day)s. "
+                              "Vous pourrez la prolonger ensuite.", day=rec.format_day(cap)))
         if until_day and "until" not in errors:
             until = until_day.isoformat()
             if repeat == rec.MONTHLY_DATE and start_day.day > 28:
                 if start_day.day == 29 and start_day.month == 2:
-                    notices.append("Répétition le 29 de chaque mois : en février des années non "
-                                   "bissextiles, il n'y aura pas de rendez-vous.")
+                    notices.append(N_("Répétition le 29 de chaque mois : en février des années non "
+                                      "bissextiles, il n'y aura pas de rendez-vous."))
                 else:
-                    notices.append(f"Les mois sans jour {start_day.day} n'auront pas de rendez-vous "
-                                   "(choisissez « le même jour de la semaine » pour en avoir un chaque mois).")
+                    notices.append(N_("Les mois sans jour %(day)d n'auront pas de rendez-vous (choisissez "
+                                      "« le même jour de la semaine » pour en avoir un chaque mois).",
+                                      day=start_day.day))
 
     structure = _clean_line(get("structure")).lower()
     if structure and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", structure):
-        errors["structure"] = "Choisissez une structure de l'annuaire dans la liste."
+        errors["structure"] = N_("Choisissez une structure de l'annuaire dans la liste.")
     elif structure and structure_status is not None:
         status = structure_status(structure)
         if status is None:
-            errors["structure"] = f"Aucune fiche « {structure} » dans l'annuaire : choisissez-en une dans la liste."
+            errors["structure"] = N_("Aucune fiche « %(slug)s » dans l'annuaire : choisissez-en une "
+                                     "dans la liste.", slug=structure)
         elif status not in ("publiee", "published", "publie"):
-            notices.append("La fiche de cette structure n'est pas publiée : l'événement restera "
-                           "réservé aux membres du réseau tant qu'elle ne l'est pas.")
+            notices.append(N_("La fiche de cette structure n'est pas publiée : l'événement restera "
+                              "réservé aux membres du réseau tant qu'elle ne l'est pas."))
 
     place = get("place") or PLACE_STRUCTURE
     place_name = _clean_line(get("place_name"))
     address = _clean_line(get("address"))
     if place not in (PLACE_STRUCTURE, PLACE_OTHER):
-        errors["place"] = "Choisissez le lieu."
+        errors["place"] = N_("Choisissez le lieu.")
     elif place == PLACE_STRUCTURE and not structure:
-        errors["place"] = ("Un événement du réseau n'a pas d'adresse de structure : "
-                           "choisissez « un autre lieu » et indiquez l'adresse.")
+        errors["place"] = N_("Un événement du réseau n'a pas d'adresse de structure : "
+                             "choisissez « un autre lieu » et indiquez l'adresse.")
     elif place == PLACE_OTHER and not address:
-        errors["address"] = "Indiquez l'adresse du lieu."
+        errors["address"] = N_("Indiquez l'adresse du lieu.")
     for name, value in (("place_name", place_name), ("address", address)):
         if len(value) > MAX_SHORT:
-            errors[name] = f"Ce texte est trop long : {MAX_SHORT} caractères au plus."
+            errors[name] = _too_long(MAX_SHORT)
 
     choices = choices or {}
     selected: dict[str, list[str]] = {}
-    for name, label in (("publics", "public"), ("besoins", "besoin")):
+    for name, label in (("publics", N_("Choisissez chaque public dans la liste.")),
+                        ("besoins", N_("Choisissez chaque besoin dans la liste."))):
         values = list(dict.fromkeys(getlist(name)))
         allowed = choices.get(name)
         if allowed is not None and any(v not in allowed for v in values):
-            errors[name] = f"Choisissez chaque {label} dans la liste."
+            errors[name] = label
         selected[name] = values[:30]
 
     price = get("price") or "gratuit"
     if price not in PRICES:
-        errors["price"] = "Choisissez gratuit, participation ou payant."
+        errors["price"] = N_("Choisissez gratuit, participation ou payant.")
     price_details = _clean_line(get("price_details"))
     if len(price_details) > MAX_SHORT:
-        errors["price_details"] = f"Ce texte est trop long : {MAX_SHORT} caractères au plus."
+        errors["price_details"] = _too_long(MAX_SHORT)
     registration = get("registration") == "1"
     registration_how = _clean_text(get("registration_how"))
     if registration and not registration_how:
-        errors["registration_how"] = "Dites comment s'inscrire (téléphone, courriel, sur place…)."
+        errors["registration_how"] = N_("Dites comment s'inscrire (téléphone, courriel, sur place…).")
     elif len(registration_how) > MAX_TEXT:
-        errors["registration_how"] = f"Ce texte est trop long : {MAX_TEXT} caractères au plus."
+        errors["registration_how"] = _too_long(MAX_TEXT)
 
     status = get("status") or DRAFT
     cancel_reason = _clean_text(get("cancel_reason"))
     if status not in STATUSES:
-        errors["status"] = "Choisissez un état dans la liste."
+        errors["status"] = N_("Choisissez un état dans la liste.")
     elif status == CANCELLED and not cancel_reason:
-        errors["cancel_reason"] = "Dites pourquoi l'événement est annulé : la raison sera affichée."
+        errors["cancel_reason"] = N_("Dites pourquoi l'événement est annulé : la raison sera affichée.")
     if len(cancel_reason) > MAX_TEXT:
-        errors["cancel_reason"] = f"Ce texte est trop long : {MAX_TEXT} caractères au plus."
+        errors["cancel_reason"] = _too_long(MAX_TEXT)
     internal = get("internal") == "1"
     picture_alt = _clean_line(get("picture_alt"))
     if len(picture_alt) > MAX_SHORT:
-        errors["picture_alt"] = f"Ce texte est trop long : {MAX_SHORT} caractères au plus."
+        errors["picture_alt"] = _too_long(MAX_SHORT)
 
     exceptions: dict[str, str] = {}
     raw_exceptions = _clean_text(get("exceptions"))
     if raw_exceptions and repeat == rec.NONE:
-        errors["exceptions"] = ("Seul un rendez-vous qui se répète peut avoir des dates annulées : "
-                                "pour annuler l'événement, choisissez l'état « annulé ».")
+        errors["exceptions"] = N_("Seul un rendez-vous qui se répète peut avoir des dates annulées : "
+                                  "pour annuler l'événement, choisissez l'état « annulé ».")
     elif raw_exceptions and start_day and until and "until" not in errors:
         days = set(rec.repeat_days(start_day, repeat, date.fromisoformat(until)))
         for number, line in enumerate(raw_exceptions.splitlines()[:60], start=1):
@@ -396,13 +420,13 @@ def validate(form: Mapping[str, object], *, today: date,
             if not line:
                 continue
             m = re.match(r"^(\S+)\s*(?:[—–:-]\s*)?(.*)$", line)
-            day, err = parse_date(m.group(1) if m else line, "la date")
+            day, err = parse_date(m.group(1) if m else line, N_("la date"))
             if err:
-                errors["exceptions"] = f"Ligne {number} : {err}"
+                errors["exceptions"] = N_("Ligne %(n)d : %(error)s", n=number, error=err)
                 break
             if day not in days:
-                errors["exceptions"] = (f"Ligne {number} : le {rec.format_day(day, weekday=True)} "
-                                        "n'est pas une date de cette répétition.")
+                errors["exceptions"] = N_("Ligne %(n)d : le %(day)s n'est pas une date de cette répétition.",
+                                          n=number, day=rec.format_day(day, weekday=True))
                 break
             reason = _clean_line(m.group(2) if m else "")[:MAX_SHORT]
             exceptions[day.isoformat()] = reason or "annulé"

@@ -40,6 +40,7 @@ from agenda.event import (
     new_name,
     validate,
 )
+from i18n import translate
 from wiki import markup
 from wiki.diffs import readable_diff
 from wiki.store import ConflictError, DocumentStore, NotFound, StoreError
@@ -458,7 +459,7 @@ def _save(current: cal.Entry | None):
         _audit("agenda.publish" if event.status == PUBLISHED else "agenda.cancel", name,
                event.cancel_reason)
     for notice in notices:
-        flash(notice, "info")
+        flash(translate(notice), "info")
     if event.status == DRAFT:
         flash(_("L'événement est en cours de rédaction : le public ne le voit pas encore. "
                 "Choisissez l'état « publié » quand il est prêt."), "info")

@@ -200,3 +200,23 @@ def test_directory_form_errors_in_english(client, auth):
     html = client.post("/annuaire/nouvelle?lang=fr", data=form).get_data(as_text=True)
     assert "Le nom : au moins 3 caractères." in html
     assert "Le code postal a 5 chiffres (ex. 29200)." in html
+
+
+@pytest.mark.parametrize(("values", "english"), [
+    ({"end_time": "13:00"}, "The end must be after the start"),
+    ({"start_date": "2027-02-29"}, "29 February 2027 does not exist: 2027 is not a leap year."),
+    ({"start_date": "31/04/2026"}, "31 April 2026 does not exist."),
+    ({"start_date": "2026-03-29", "start_time": "02:30", "end_time": "04:00"},
+     "The start time does not exist: on the night of 29 March 2026, the clocks go forward"),
+    ({"start_time": "25:00"}, "The start time is not a time (expected: hh:mm"),
+    ({"price_details": "x" * 500}, "This text is too long: 300 characters at most."),
+])
+def test_agenda_form_errors_in_english(client, auth, values, english):
+    auth.login()
+    data = {"title": "Portes ouvertes", "kind": "portes-ouvertes", "start_date": "2026-12-03",
+            "start_time": "14:00", "end_time": "17:00", "place": "autre", "address": "1 rue de Siam",
+            "price": "gratuit", "status": "publie", "base_rev": "0",
+            "csrf_token": auth.token("/agenda/nouveau"), **values}
+    response = client.post("/agenda/nouveau?lang=en", data=data)
+    assert response.status_code == 400
+    assert english in response.get_data(as_text=True)
