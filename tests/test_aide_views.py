@@ -58,3 +58,17 @@ def test_accessibility_statement_follows_the_rgaa_model(client, app):
     assert "mailto:" not in html
     app.config["ACCESSIBILITY_CONTACT"] = "accessibilite@example.org"
     assert 'href="mailto:accessibilite@example.org"' in client.get("/accessibilite").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("slug", list(GUIDES))
+def test_guides_are_in_short_sentences(client, slug):
+    """Plain French: no sentence of a guide is over 15 words (the FALC checker's rule)."""
+    import html
+
+    from tests.browser.falc import long_sentences
+
+    page = client.get(f"/aide/{slug}").get_data(as_text=True)
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    main = re.sub(r"<(pre|code)[^>]*>.*?</\1>", "", main, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(/p|/li|/h\d|/figcaption|br)\b[^>]*>", "\n", main))
+    assert long_sentences(html.unescape(text)) == []
