@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["DATA_DIR"] = str(data_dir)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _secret_key(data_dir)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    app.config["MAX_FORM_MEMORY_SIZE"] = 4 * 1024 * 1024  # a text field of a multipart form (1,000,000 characters max.)
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["SESSION_HOURS"])
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
@@ -32,6 +33,11 @@ _ODF = {
 }
 
 
+# Names of PDF actions that run something (PDF readers execute them); #xx escapes spell them too.
+_PDF_ACTIVE = re.compile(rb"/(?:J(?:#53|S)|J(?:#61|a)(?:#76|v)(?:#61|a)(?:#53|S)|Launch|EmbeddedFiles?|"
+                         rb"RichMedia|XFA|AA|OpenAction\s*<<[^>]*/S\s*/(?:JavaScript|Launch))\b")
+
+
 def sniff(data: bytes) -> Sniffed:
     """Detect the type of a file from its content; raise UnsupportedType otherwise."""
     if not data:
@@ -48,6 +54,10 @@ def sniff(data: bytes) -> Sniffed:
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return Sniffed("audio/wav", "wav", "audio")
     if head.startswith(b"%PDF-"):
+        if _PDF_ACTIVE.search(data):
+            raise UnsupportedType("Ce PDF contient du code (JavaScript, lancement d'un programme ou "
+                                  "fichier caché) : il n'est pas accepté. Enregistrez-le à nouveau "
+                                  "avec « Imprimer en PDF ».")
         return Sniffed("application/pdf", "pdf", "pdf")
     if head.startswith(b"OggS"):
         return Sniffed("audio/ogg", "ogg", "audio")
