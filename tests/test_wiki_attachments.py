@@ -29,9 +29,9 @@ def make_png(width: int = 40, height: int = 30, rgb: tuple[int, int, int] = (200
 
 def make_docx() -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("word/document.xml", "<document/>")
+    with zipfile.ZipFile(out, "w") as zf:  # fixed dates: the same bytes in every test process
+        zf.writestr(zipfile.ZipInfo("[Content_Types].xml", (2026, 1, 1, 0, 0, 0)), "<Types/>")
+        zf.writestr(zipfile.ZipInfo("word/document.xml", (2026, 1, 1, 0, 0, 0)), "<document/>")
     return out.getvalue()
 
 
@@ -57,7 +57,7 @@ def test_clean_filename_refuses_bad_names(raw):
     ("photo.png", make_png(), "image"), ("cr.pdf", PDF, "pdf"), ("doc.docx", make_docx(), "office"),
     ("notes.txt", "Réunion du 3 mars\n".encode(), "text"), ("notes.csv", b"a;b\n1;2\n", "text"),
     ("son.ogg", b"OggS\x00\x02" + b"\x00" * 100, "audio"),
-])
+], ids=["png", "pdf", "docx", "txt", "csv", "ogg"])
 def test_prepare_accepts_what_the_content_says(name, data, category):
     assert prepare(name, data).category == category
 
@@ -73,7 +73,8 @@ def test_prepare_accepts_what_the_content_says(name, data, category):
     ("photo.png", make_png()[:40]),                   # truncated image
     ("film.mp4", b"\x00\x00\x00\x18ftypisom" + b"\x00" * 64),  # video is not accepted here
     ("vide.txt", b""),
-])
+], ids=["jpg-is-pdf", "pdf-is-png", "docx-is-pdf", "binary", "html", "svg", "bad-zip", "truncated-png",
+        "video", "empty"])
 def test_prepare_refuses_lies_and_unknown_content(name, data):
     with pytest.raises(AttachmentError) as err:
         prepare(name, data)
