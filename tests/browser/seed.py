@@ -65,6 +65,7 @@ def seed_extras(app) -> dict[str, str]:
     names["event_public"] = next(n for n in events if "portes-ouvertes" in n)
     names["event_internal"] = next(n for n in events if "reunion-du-groupe" in n)
     names["slug"] = "agheb-le-phare"
+    names["media_slug"] = "point-48"  # not the mediation journey's place: it counts its players
     workshop = mediation.all_workshops()[0]
     names["wid"] = workshop.id
     person = mediation.find_participant("Essai") or mediation.add_participant("Essai", by="medi")
@@ -77,12 +78,12 @@ def seed_extras(app) -> dict[str, str]:
     voices = [c for c in public if c.kind == "voix" and c.participant == person.id]
     if not voices:
         voice = _ffmpeg(["-f", "lavfi", "-i", "sine=duration=1", "-c:a", "libopus"], ".webm")
-        _published(app, mediation, "voix", voice, person.id, workshop.id, names["slug"],
+        _published(app, mediation, "voix", voice, person.id, workshop.id, names["media_slug"],
                    "On est bien reçus, le café est bon.")
         video = _ffmpeg(["-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=1",
                          "-f", "lavfi", "-i", "sine=duration=1", "-shortest",
                          "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac"], ".mp4")
-        _published(app, mediation, "video", video, person.id, workshop.id, names["slug"],
+        _published(app, mediation, "video", video, person.id, workshop.id, names["media_slug"],
                    "Voici l'entrée du Phare, la porte est à gauche.")
     media = [c for c in mediation.all() if c.status == "publie" and c.participant == person.id]
     names["voice"] = next(c.id for c in media if c.kind == "voix")

@@ -18,7 +18,8 @@ from tests.browser.seed import seed_extras
 
 PUBLIC = [  # anonymous and member
     "/", "/wiki/{page}", "/annuaire/", "/annuaire/?ouvert=maintenant&q=douche", "/annuaire/{slug}",
-    "/annuaire/guide", "/agenda/", "/agenda/?vue=mois", "/agenda/archives", "/agenda/evenement/{event_public}",
+    "/annuaire/{media_slug}", "/annuaire/guide", "/agenda/", "/agenda/?vue=mois", "/agenda/archives",
+    "/agenda/evenement/{event_public}",
     "/galerie/", "/galerie/{voice}", "/galerie/{video}", "/recherche", "/recherche?q=douche",
     "/recherche?q=zzzxqy", "/aide/", "/aide/compte-rendu", "/accessibilite", "/page-qui-n-existe-pas",
     "/wiki/{page}?action=attachments",
