@@ -25,6 +25,7 @@ def init_app(app):
     theme.init_app(app)
     check.register_media(app, media_checks.mediation_media)
     _watch_stores(app)
+    _clean_crash_leftovers(app)
     for command in cli.COMMANDS:
         app.cli.add_command(command)
     add_menu(app, "admin.index", _l("Administration"), order=90, place="footer", role="admin")
@@ -42,3 +43,17 @@ def _watch_stores(app) -> None:
     for kind, store in list(app.extensions.get("reperes", {}).items()):
         if isinstance(store, DocumentStore) and kind not in SELF_AUDITED:
             store.listeners.append(audit.store_listener(app.config["DATA_DIR"], kind, store))
+
+
+def _clean_crash_leftovers(app) -> None:
+    """At start: temp files of writers killed half-way (a revision, an attachment) go."""
+    import logging
+
+    from wiki.store import DocumentStore
+
+    for kind, store in list(app.extensions.get("reperes", {}).items()):
+        if isinstance(store, DocumentStore):
+            removed = store.clean_temp_files()
+            if removed:
+                logging.getLogger(__name__).warning("%s: %d fichier(s) temporaire(s) d'une panne retiré(s)",
+                                                    kind, len(removed))

@@ -26,6 +26,7 @@ for long. No Flask here.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import io
 import json
@@ -361,6 +362,36 @@ def rotate(dest: Path | str, keep: int) -> list[Path]:
     return removed
 
 
+def _hold(path: Path) -> int:
+    """Create and lock the file saying "this backup is running" (the kernel frees it if we die)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _clean_dead_backups(data_dir: Path, dest: Path) -> None:
+    """Remove the staging folder and partial archive of backups killed half-way (lock free)."""
+    for folder in (data_dir, dest):
+        with contextlib.suppress(OSError):
+            for lock in folder.glob(f"{STAGING_PREFIX}*.lock"):
+                token = lock.name[len(STAGING_PREFIX):-len(".lock")]
+                try:
+                    fd = os.open(lock, os.O_RDWR)
+                except FileNotFoundError:
+                    continue
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # that backup is still running
+                else:
+                    shutil.rmtree(folder / f"{STAGING_PREFIX}{token}", ignore_errors=True)
+                    with contextlib.suppress(FileNotFoundError):
+                        (dest / f"{TEMP_PREFIX}{token}{ARCHIVE_SUFFIX}").unlink()
+                    lock.unlink(missing_ok=True)
+                finally:
+                    os.close(fd)
+
+
 def create_backup(data_dir: Path | str, dest: Path | str, *, version: str, keep: int | None = None,
                   progress: Callable[[str], None] | None = None) -> BackupResult:
     """Write a consistent backup of data_dir into the folder dest; rotate when keep is given."""
@@ -373,13 +404,17 @@ def create_backup(data_dir: Path | str, dest: Path | str, *, version: str, keep:
     if dest == data_dir or data_dir in dest.parents:
         raise BackupError("Le dossier des sauvegardes ne doit pas être dans le dossier des données.")
     dest.mkdir(parents=True, exist_ok=True)
+    _clean_dead_backups(data_dir, dest)
+    token = secrets.token_hex(6)
     try:
-        staging = data_dir / f"{STAGING_PREFIX}{secrets.token_hex(6)}"
+        alive = _hold(data_dir / f"{STAGING_PREFIX}{token}.lock")
+        staging = data_dir / f"{STAGING_PREFIX}{token}"
         staging.mkdir(mode=0o700)
     except OSError:  # read-only data folder: stage by copying next to the archive
-        staging = dest / f"{STAGING_PREFIX}{secrets.token_hex(6)}"
+        alive = _hold(dest / f"{STAGING_PREFIX}{token}.lock")
+        staging = dest / f"{STAGING_PREFIX}{token}"
         staging.mkdir(mode=0o700)
-    tmp = dest / f"{TEMP_PREFIX}{secrets.token_hex(6)}{ARCHIVE_SUFFIX}"
+    tmp = dest / f"{TEMP_PREFIX}{token}{ARCHIVE_SUFFIX}"
     try:
         snapshot = _Snapshot(data_dir, staging, progress)
         snapshot.run()
@@ -408,6 +443,9 @@ def create_backup(data_dir: Path | str, dest: Path | str, *, version: str, keep:
         shutil.rmtree(staging, ignore_errors=True)
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{staging}.lock").unlink()
+        os.close(alive)
     removed = rotate(dest, keep) if keep else []
     return BackupResult(final, final.stat().st_size, len(records), len(snapshot.documents), removed)
 

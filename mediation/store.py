@@ -212,11 +212,15 @@ class MediationStore:
         mid = new_id("m")
         folder = self.media_dir(mid)
         folder.mkdir(parents=True)
-        for variant, (ext, data) in files.items():
-            if variant not in VARIANTS or not re.fullmatch(r"[a-z0-9]{2,4}", ext):
-                raise ValueError(variant)
-            atomic_write(folder / f"{variant}.{ext}", data)
-        atomic_write(folder / "owner.json", json.dumps({"store": "contributions", "id": owner}))
+        try:
+            for variant, (ext, data) in files.items():
+                if variant not in VARIANTS or not re.fullmatch(r"[a-z0-9]{2,4}", ext):
+                    raise ValueError(variant)
+                atomic_write(folder / f"{variant}.{ext}", data)
+            atomic_write(folder / "owner.json", json.dumps({"store": "contributions", "id": owner}))
+        except BaseException:  # a full disk: no half-written media folder stays behind
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         return {**info, "id": mid, "files": {v: ext for v, (ext, _d) in files.items()}}
 
     def media_file(self, media: dict, variant: str) -> Path | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from datetime import UTC, datetime
 
 from flask import g, render_template, request
@@ -50,6 +51,7 @@ def init_app(app):
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OSError, _disk_error)
 
     @app.before_request
     def _remember_language():
@@ -147,3 +149,14 @@ def _http_error(error: HTTPException):
         description = _("Le fichier envoyé dépasse la taille permise. Essayez un fichier plus petit.")
     response = render_template("errors/error.html", code=error.code, title=title, description=description)
     return response, error.code
+
+
+def _disk_error(error: OSError):
+    """A full or failing disk in any view: a French page saying nothing was saved (507)."""
+    if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO):
+        raise error
+    description = _("Le disque du serveur est plein ou en panne : rien n'a été enregistré. "
+                    "Gardez votre texte ou votre fichier, réessayez plus tard et prévenez "
+                    "l'administrateur du site.")
+    return render_template("errors/error.html", code=507, title=_("Espace disque insuffisant"),
+                           description=description), 507

@@ -163,13 +163,18 @@ class AttachmentStore:
             for entry in os.scandir(folder):  # leftovers of a crashed upload, never acknowledged
                 if entry.name.split(".")[0].isdigit() and int(entry.name.split(".")[0]) >= version:
                     os.unlink(entry.path)
-            for size, data in item.thumbs.items():
-                create_exclusive(folder / f"{stem}.t{size}", data)
-            create_exclusive(folder / f"{stem}.data", item.data)
-            meta = Attachment(item.filename, version, item.mime, item.category, len(item.data), author,
-                              time.time(), item.width, item.height, tuple(sorted(item.thumbs)))
-            create_exclusive(folder / f"{stem}.json", json.dumps(meta.__dict__, ensure_ascii=False).encode())
-            atomic_write(folder / "current", f"{stem}\n")
+            try:
+                for size, data in item.thumbs.items():
+                    create_exclusive(folder / f"{stem}.t{size}", data)
+                create_exclusive(folder / f"{stem}.data", item.data)
+                meta = Attachment(item.filename, version, item.mime, item.category, len(item.data), author,
+                                  time.time(), item.width, item.height, tuple(sorted(item.thumbs)))
+                create_exclusive(folder / f"{stem}.json", json.dumps(meta.__dict__, ensure_ascii=False).encode())
+                atomic_write(folder / "current", f"{stem}\n")
+            except OSError:  # a full disk: this version's files go, the previous one stays current
+                for path in folder.glob(f"{stem}.*"):
+                    path.unlink(missing_ok=True)
+                raise
         return meta
 
     def _load(self, folder: Path, version: int) -> Attachment | None:

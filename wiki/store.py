@@ -298,7 +298,7 @@ class DocumentStore:
     def history(self, name: str) -> list[LogEntry]:
         """The document's edit-log, oldest first (damaged lines are skipped)."""
         try:
-            lines = (self.path(name) / "edit-log").read_text(encoding="utf-8").splitlines()
+            lines = (self.path(name) / "edit-log").read_text(encoding="utf-8", errors="replace").splitlines()
         except (FileNotFoundError, InvalidName):
             return []
         return [e for e in map(_parse_log_line, lines) if e is not None]
@@ -521,24 +521,48 @@ class DocumentStore:
             return None
 
     def clean_temp_files(self) -> list[Path]:
-        """Remove temp files left by crashed writers (safe: each document is locked first)."""
-        removed = []
+        """Remove temp files left by crashed writers (each under the lock its writer held).
+
+        Looks at every document folder, its revisions and its attachments' folders: one
+        scandir each, so it is cheap enough to run when the application starts.
+        """
+        removed: list[Path] = []
         for entry in os.scandir(self.root):
             if entry.name.startswith(TEMP_PREFIX) and entry.is_dir():
-                _rmtree(Path(entry.path))
-                removed.append(Path(entry.path))
+                # a rename parks a folder here for an instant: only an old one is a leftover
+                with contextlib.suppress(FileNotFoundError):
+                    if time.time() - entry.stat().st_mtime > 60:
+                        _rmtree(Path(entry.path))
+                        removed.append(Path(entry.path))
             if not entry.is_dir() or entry.name.startswith("."):
                 continue
             folder = Path(entry.path)
-            stray = list(folder.glob(f"{TEMP_PREFIX}*"))
-            stray += list((folder / "revisions").glob(f"{TEMP_PREFIX}*"))
-            if stray:
-                with file_lock(folder / ".lock"):
-                    for p in stray:
-                        with contextlib.suppress(FileNotFoundError):
-                            p.unlink()
-                            removed.append(p)
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # renamed meanwhile
+                names = [e.name for e in os.scandir(folder)]
+                removed += _drop_temps(folder / ".lock", folder / "revisions",
+                                       stray=[folder / n for n in names if n.startswith(TEMP_PREFIX)])
+                if "attachments" in names:
+                    for sub in os.scandir(folder / "attachments"):
+                        if sub.is_dir():
+                            removed += _drop_temps(Path(sub.path) / ".lock", Path(sub.path))
         return removed
+
+
+def _drop_temps(lock: Path, *folders: Path, stray: list[Path] | None = None) -> list[Path]:
+    """Unlink the temp files of folders, holding lock (the one their writer held) if any are found."""
+    stray = list(stray or [])
+    for folder in folders:
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            stray += [Path(e.path) for e in os.scandir(folder) if e.name.startswith(TEMP_PREFIX)]
+    if not stray:
+        return []
+    removed = []
+    with file_lock(lock):
+        for path in stray:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed.append(path)
+    return removed
 
 
 def _rmtree(path: Path) -> None:
