@@ -23,6 +23,7 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader
 
+from i18n import N_
 from wiki.store import atomic_write
 
 THEME_FILE = Path("config") / "theme.json"
@@ -155,23 +156,23 @@ def validate(form: dict, base: Theme) -> tuple[Theme, dict[str, str]]:
     theme = Theme(**asdict(base))
     theme.site_name = " ".join(str(form.get("site_name", "")).split())
     if len(theme.site_name) > MAX_NAME:
-        errors["site_name"] = f"Le nom du site dépasse {MAX_NAME} caractères."
-    for key, label in (("brand", "La couleur principale"), ("accent", "La couleur d'accent")):
+        errors["site_name"] = N_("Le nom du site dépasse %(n)d caractères.", n=MAX_NAME)
+    for key, label in (("brand", N_("La couleur principale")), ("accent", N_("La couleur d'accent"))):
         raw = str(form.get(key, "")).strip()
         try:
             colour = normalize_colour(raw)
         except ValueError:
-            errors[key] = f"{label} doit s'écrire #rrvvbb, par exemple #0b4f8a."
+            errors[key] = N_("%(label)s doit s'écrire #rrvvbb, par exemple #0b4f8a.", label=label)
             continue
         ratio = worst_contrast(colour)
         if ratio < MIN_CONTRAST:
-            errors[key] = (f"{label} {colour} est trop claire : contraste de "
-                           f"{format_ratio(ratio)} avec le fond, il faut au moins 4,5:1. "
-                           "Choisissez une couleur plus foncée.")
+            errors[key] = N_("%(label)s %(colour)s est trop claire : contraste de %(ratio)s avec le "
+                             "fond, il faut au moins 4,5:1. Choisissez une couleur plus foncée.",
+                             label=label, colour=colour, ratio=format_ratio(ratio))
         setattr(theme, key, colour)
     text = str(form.get("footer_text", "")).replace("\r\n", "\n").strip()
     if len(text) > MAX_TEXT:
-        errors["footer_text"] = f"Le texte dépasse {MAX_TEXT} caractères."
+        errors["footer_text"] = N_("Le texte dépasse %(n)d caractères.", n=MAX_TEXT)
     theme.footer_text = text
     return theme, errors
 

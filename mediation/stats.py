@@ -8,6 +8,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 
+from i18n import N_
 from mediation.model import KIND_LABELS, STATUS_LABELS
 from mediation.store import MediationStore
 from wiki.store import DocumentStore
@@ -68,23 +69,23 @@ def compute(mediation: MediationStore, pages: DocumentStore | None, structures: 
 
 
 LABELS = {
-    "wiki_pages": "Pages du wiki",
-    "wiki_edits_30d": "Modifications du wiki (30 jours)",
-    "wiki_edits_by_month": "Modifications du wiki par mois",
-    "sheets": "Fiches de l'annuaire",
-    "sheet_edits_30d": "Modifications des fiches (30 jours)",
-    "sheet_edits_by_month": "Modifications des fiches par mois",
-    "contributions": "Contributions",
-    "by_kind": "Contributions par type",
-    "by_status": "Contributions par statut",
-    "by_month": "Contributions par mois",
-    "by_structure": "Contributions par structure",
-    "by_workshop": "Contributions par atelier",
-    "workshops": "Ateliers",
-    "participants": "Personnes accueillies ayant contribué",
-    "participants_registered": "Pseudonymes enregistrés",
-    "contributing_members": "Membres contributeurs",
-    "feedback": "Réponses « Votre avis sur Repères »",
+    "wiki_pages": N_("Pages du wiki"),
+    "wiki_edits_30d": N_("Modifications du wiki (30 jours)"),
+    "wiki_edits_by_month": N_("Modifications du wiki par mois"),
+    "sheets": N_("Fiches de l'annuaire"),
+    "sheet_edits_30d": N_("Modifications des fiches (30 jours)"),
+    "sheet_edits_by_month": N_("Modifications des fiches par mois"),
+    "contributions": N_("Contributions"),
+    "by_kind": N_("Contributions par type"),
+    "by_status": N_("Contributions par statut"),
+    "by_month": N_("Contributions par mois"),
+    "by_structure": N_("Contributions par structure"),
+    "by_workshop": N_("Contributions par atelier"),
+    "workshops": N_("Ateliers"),
+    "participants": N_("Personnes accueillies ayant contribué"),
+    "participants_registered": N_("Pseudonymes enregistrés"),
+    "contributing_members": N_("Membres contributeurs"),
+    "feedback": N_("Réponses « Votre avis sur Repères »"),
 }
 
 

@@ -220,3 +220,11 @@ def test_agenda_form_errors_in_english(client, auth, values, english):
     response = client.post("/agenda/nouveau?lang=en", data=data)
     assert response.status_code == 400
     assert english in response.get_data(as_text=True)
+
+
+def test_wiki_title_errors_in_english(client, auth):
+    auth.login()
+    html = client.get("/nouvelle-page?titre=/Projets&ouvrir=1&lang=en").get_data(as_text=True)
+    assert "Title refused: The name cannot start or end with “/”." in html
+    html = client.get("/nouvelle-page?titre=/Projets&ouvrir=1&lang=fr").get_data(as_text=True)
+    assert "Titre refusé : Le nom ne peut ni commencer ni finir par « / »." in html

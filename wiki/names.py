@@ -12,6 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from i18n import N_
+
 MAX_NAME_LENGTH = 200
 _SAFE = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 _QUOTED = re.compile(r"\(([0-9a-f]+)\)")
@@ -25,22 +27,22 @@ class InvalidName(ValueError):
 def normalize(name: str) -> str:
     """Return the canonical form of a name (NFC, trimmed, single spaces) or raise InvalidName."""
     if not isinstance(name, str):
-        raise InvalidName("Le nom doit être un texte.")
+        raise InvalidName(N_("Le nom doit être un texte."))
     name = unicodedata.normalize("NFC", name)
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in name):
-        raise InvalidName("Le nom contient des caractères invisibles ou de contrôle.")
+        raise InvalidName(N_("Le nom contient des caractères invisibles ou de contrôle."))
     name = " ".join(name.split())
     if not name:
-        raise InvalidName("Le nom est vide.")
+        raise InvalidName(N_("Le nom est vide."))
     if len(name) > MAX_NAME_LENGTH:
-        raise InvalidName(f"Le nom dépasse {MAX_NAME_LENGTH} caractères.")
+        raise InvalidName(N_("Le nom dépasse %(n)d caractères.", n=MAX_NAME_LENGTH))
     if name.startswith("/") or name.endswith("/"):
-        raise InvalidName("Le nom ne peut ni commencer ni finir par « / ».")
+        raise InvalidName(N_("Le nom ne peut ni commencer ni finir par « / »."))
     parts = [p.strip() for p in name.split("/")]
     if any(p in ("", ".", "..") for p in parts):
-        raise InvalidName("Le nom contient une partie vide, « . » ou « .. ».")
+        raise InvalidName(N_("Le nom contient une partie vide, « . » ou « .. »."))
     if name.startswith((".", "#")):
-        raise InvalidName("Le nom ne peut pas commencer par « . » ou « # ».")
+        raise InvalidName(N_("Le nom ne peut pas commencer par « . » ou « # »."))
     return "/".join(parts)
 
 
@@ -62,7 +64,7 @@ def quote(name: str) -> str:
         out.append(f"({pending.hex()})")
     folder = "".join(out)
     if len(folder) > 250:  # file systems cap a name at 255 bytes
-        raise InvalidName("Le nom est trop long une fois enregistré ; raccourcissez-le.")
+        raise InvalidName(N_("Le nom est trop long une fois enregistré ; raccourcissez-le."))
     return folder
 
 

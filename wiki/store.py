@@ -32,6 +32,7 @@ from pathlib import Path
 
 import merge3
 
+from i18n import N_
 from wiki import faults
 from wiki.names import InvalidName, quote, unquote
 
@@ -485,7 +486,7 @@ class DocumentStore:
         """Move a document and its history to a new name; the old name becomes a redirect."""
         src, dst = self.path(old), self.path(new)
         if src == dst:
-            raise InvalidName("Le nouveau nom est identique à l'ancien.")
+            raise InvalidName(N_("Le nouveau nom est identique à l'ancien."))
         first, second = sorted([src, dst])
         (dst / "revisions").mkdir(parents=True, exist_ok=True)
         with self._locked(first), self._locked(second):

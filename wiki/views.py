@@ -36,6 +36,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from accounts.auth import current_username, has_role, is_member, login_manager, users
+from i18n import translate
 from web import select_locale
 from wiki import feeds, markup
 from wiki.attachments import THUMB_SIZES, AttachmentError, AttachmentStore, prepare
@@ -205,7 +206,7 @@ def new_page():
         try:
             title = normalize(title)
         except InvalidName as exc:
-            errors["titre"] = _("Titre refusé : %(why)s", why=str(exc))
+            errors["titre"] = _("Titre refusé : %(why)s", why=translate(exc.args[0]))
         else:
             if template and template not in templates:
                 errors["modele"] = _("Ce modèle n'existe pas.")
@@ -460,7 +461,7 @@ def rename(name: str):
             pages().rename(name, new_name, author=current_username(),
                            comment=" ".join(request.form.get("comment", "").split())[:500])
         except InvalidName as exc:
-            error = str(exc)
+            error = translate(exc.args[0])
         except FileExistsError:
             error = _("Une page porte déjà ce nom.")
         else:
