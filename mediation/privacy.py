@@ -13,6 +13,9 @@ def erase_participant(app, pid: str, *, actor: str) -> dict:
     """Erase a participant (every revision, media, thumbnails, index entries) and journal it."""
     store: MediationStore = app.extensions["reperes"]["mediation"]
     report = store.purge_participant(pid, actor)
+    import search
+
+    search.forget(app)  # their words leave the index files too, not only its answers
     from admin.erasures import record_erasure
 
     # The journal names the random id, never the pseudonym: it outlives the person's data.

@@ -115,6 +115,23 @@ def init_app(app) -> None:
     reperes["search_ready"] = True
 
 
+def forget(app) -> None:
+    """After an erasure: rebuild the index from the stores so the erased words leave its files.
+
+    Whoosh only marks a removed document deleted; its words stay in the segment files until
+    they are rewritten. A rebuild writes a new index folder and removes the old one.
+    """
+    index = app.extensions.get("reperes", {}).get("search_index")
+    if index is None:
+        return
+    if index.sync:
+        index.rebuild()
+    else:  # a request must not wait for thousands of documents; searches use the old index meanwhile
+        import threading
+
+        threading.Thread(target=index.rebuild, name="search-forget", daemon=True).start()
+
+
 def index_of(app):
     """The application's SearchIndex."""
     return app.extensions["reperes"]["search_index"]
