@@ -99,7 +99,9 @@ def _app(data_dir: Path):
     os.environ["REPERES_CONFIG"] = "/nonexistent/reperes-bench.py"  # never the instance config
     from app import create_app
 
-    return create_app({"DATA_DIR": str(data_dir)})
+    # TESTING: the search index works synchronously here, so this process leaves no indexing
+    # thread behind to compete with the server it measures.
+    return create_app({"DATA_DIR": str(data_dir), "TESTING": True})
 
 
 def prepare(data_dir: Path, n_pages: int, n_sheets: int, seed: int) -> dict:

@@ -27,11 +27,11 @@ def free_port() -> int:
 
 
 def gunicorn_command(app: str, port: int, workers: int, worker_class: str, threads: int,
-                     preload: bool = True) -> list[str]:
-    """The gunicorn command line shared by the hello app and Repères (as deploy/gunicorn.conf.py)."""
+                     preload: bool = False) -> list[str]:
+    """The gunicorn command line shared by the hello app and Repères (no preload, as deploy/)."""
     cmd = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
            "--workers", str(workers), "--worker-class", worker_class, "--chdir", str(ROOT),
-           "--log-level", "warning", "--keep-alive", "5", "-c", str(ROOT / "bench" / "gunicorn_conf.py")]
+           "--log-level", "warning", "--keep-alive", "5"]
     if preload:
         cmd.append("--preload")
     if worker_class == "gthread":
@@ -67,7 +67,7 @@ class Server:
 
     def __init__(self, app: str, *, data_dir: Path | None = None, probe: str = "/",
                  workers: int = 2, worker_class: str = "sync", threads: int = 2,
-                 preload: bool = True, timeout: float = 120.0, env: dict | None = None):
+                 preload: bool = False, timeout: float = 120.0, env: dict | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.cmd = gunicorn_command(app, self.port, workers, worker_class, threads, preload)

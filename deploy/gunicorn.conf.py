@@ -17,9 +17,9 @@ bind = os.environ.get("REPERES_BIND", "127.0.0.1:8000")  # only nginx talks to g
 workers = int(os.environ.get("REPERES_WORKERS", min(5, multiprocessing.cpu_count() * 2 + 1)))
 worker_class = "gthread"
 threads = 2  # a slow upload or a voice recording does not hold a whole process idle
-# Load the application once, then fork: workers answer at once and share the loaded code
-# (after an update, restart the service: a HUP alone does not reload preloaded code).
-preload_app = True
+# No preload_app: each worker builds the app itself. With it, the search index's start-up
+# thread runs in the master, which never indexes, and a benchmark at 10,000 pages saw the
+# master keep the index's writer lock: saves were no longer searchable (see notes of issue 9).
 
 # nginx buffers uploads (up to client_max_body_size) before passing them on, so gunicorn
 # receives them at local speed; the time goes into checking and re-encoding media (ffmpeg
@@ -39,11 +39,3 @@ loglevel = "info"
 # The forwarded client address is trusted by the app itself (ProxyFix, PROXY_COUNT=1).
 forwarded_allow_ips = "127.0.0.1"
 umask = 0o027
-
-
-def when_ready(server):
-    """Before the workers are forked: the preloaded objects leave the garbage collector's
-    reach, so collections in the workers do not touch (and copy) the shared memory pages."""
-    import gc
-
-    gc.freeze()
