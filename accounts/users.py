@@ -14,14 +14,15 @@ from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from i18n import N_
 from wiki.store import atomic_write, file_lock
 
 ROLES = ("admin", "member", "mediateur", "moderateur")
 ROLE_LABELS = {
-    "admin": "administrateur",
-    "member": "membre",
-    "mediateur": "médiateur",
-    "moderateur": "modérateur",
+    "admin": N_("administrateur"),
+    "member": N_("membre"),
+    "mediateur": N_("médiateur"),
+    "moderateur": N_("modérateur"),
 }
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 MIN_PASSWORD_LENGTH = 10
@@ -94,7 +95,7 @@ class UserStore:
     def _path(self, username: str) -> Path:
         if not USERNAME_RE.match(username or ""):
             raise UserError(
-                "Identifiant invalide : de 2 à 40 caractères, minuscules, chiffres, « . », « _ » ou « - »."
+                N_("Identifiant invalide : de 2 à 40 caractères, minuscules, chiffres, « . », « _ » ou « - ».")
             )
         return self.root / f"{username}.json"
 
@@ -126,9 +127,10 @@ class UserStore:
         path = self._path(username)
         bad = [r for r in roles if r not in ROLES]
         if bad:
-            raise UserError(f"Rôle inconnu : {', '.join(bad)}. Rôles possibles : {', '.join(ROLES)}.")
+            raise UserError(N_("Rôle inconnu : %(bad)s. Rôles possibles : %(roles)s.",
+                               bad=", ".join(bad), roles=", ".join(ROLES)))
         if path.exists():
-            raise UserError(f"Le compte « {username} » existe déjà.")
+            raise UserError(N_("Le compte « %(u)s » existe déjà.", u=username))
         password = password or generate_password()
         check_password_strength(password)
         roles = sorted(set(roles) | {"member"})
@@ -165,7 +167,7 @@ class UserStore:
         user = self._require(username)
         bad = [r for r in roles if r not in ROLES]
         if bad:
-            raise UserError(f"Rôle inconnu : {', '.join(bad)}.")
+            raise UserError(N_("Rôle inconnu : %(bad)s.", bad=", ".join(bad)))
         user.roles = sorted(set(roles) | {"member"})
         self.save(user)
         return user
@@ -173,7 +175,7 @@ class UserStore:
     def _require(self, username: str) -> User:
         user = self.get(username)
         if user is None:
-            raise UserError(f"Compte inconnu : « {username} ».")
+            raise UserError(N_("Compte inconnu : « %(u)s ».", u=username))
         return user
 
     # -- authentication with throttling shared by every worker process (a file per account)
@@ -219,7 +221,7 @@ class UserStore:
 def check_password_strength(password: str) -> None:
     """Refuse passwords that are too short."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
+        raise UserError(N_("Le mot de passe doit compter au moins %(n)d caractères.", n=MIN_PASSWORD_LENGTH))
 
 
 # generate_password_hash("not-a-real-password"), computed once (scrypt at import slowed every start by ~70 ms)

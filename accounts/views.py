@@ -18,6 +18,7 @@ from flask_login import current_user, login_user, logout_user
 from accounts.auth import current_username, login_required, role_required, safe_next, users
 from accounts.users import ROLE_LABELS, ROLES, UserError
 from admin import audit
+from i18n import translate
 
 bp = Blueprint("accounts", __name__)
 
@@ -78,7 +79,7 @@ def account():
             try:
                 store.set_password(current_user.username, new)
             except UserError as exc:
-                errors["new"] = str(exc)
+                errors["new"] = translate(exc.args[0])
             else:
                 login_user(store.get(current_user.username))
                 flash(_("Mot de passe changé."), "success")
@@ -101,7 +102,7 @@ def admin_users():
         try:
             user, password = users().add(form["username"], form["roles"], display_name=form["display_name"])
         except UserError as exc:
-            errors["username"] = str(exc)
+            errors["username"] = translate(exc.args[0])
         else:
             audit.record(current_app, current_username(), "user.create", user.username,
                          detail="rôles : " + ", ".join(user.roles))
@@ -141,5 +142,5 @@ def admin_user_action(username):
             flash(_("Action inconnue."), "error")
             return redirect(url_for("accounts.admin_users")), 400
     except UserError as exc:
-        flash(str(exc), "error")
+        flash(translate(exc.args[0]), "error")
     return redirect(url_for("accounts.admin_users"))

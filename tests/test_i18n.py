@@ -228,3 +228,17 @@ def test_wiki_title_errors_in_english(client, auth):
     assert "Title refused: The name cannot start or end with “/”." in html
     html = client.get("/nouvelle-page?titre=/Projets&ouvrir=1&lang=fr").get_data(as_text=True)
     assert "Titre refusé : Le nom ne peut ni commencer ni finir par « / »." in html
+
+
+def test_account_errors_and_role_names_in_english(client, auth):
+    auth.login("admin")
+    html = client.get("/admin/comptes?lang=en").get_data(as_text=True)
+    assert "administrator" in html
+    assert "moderator" in html
+    token = auth.token("/admin/comptes")
+    response = client.post("/admin/comptes?lang=en", data={"csrf_token": token, "username": "anne"})
+    assert response.status_code == 400
+    assert "The account “anne” already exists." in response.get_data(as_text=True)
+    response = client.post("/compte?lang=en", data={
+        "csrf_token": auth.token("/compte"), "current": "admin-password", "new": "court", "confirm": "court"})
+    assert "at least 10 characters" in response.get_data(as_text=True)

@@ -87,11 +87,12 @@ def _menu(app, place: str) -> list[tuple[str, str]]:
     ]
 
 
-def format_timestamp(ts: float, fmt: str = "d MMMM y 'à' HH:mm") -> str:
+def format_timestamp(ts: float, fmt: str | None = None) -> str:
     """A Unix time as a readable local date in the visitor's language (Europe/Paris)."""
     from flask_babel import format_datetime
 
-    return format_datetime(datetime.fromtimestamp(ts or 0, UTC), fmt)
+    # The default pattern is in the catalogue: "d MMMM y, HH:mm" in English.
+    return format_datetime(datetime.fromtimestamp(ts or 0, UTC), fmt or _("d MMMM y 'à' HH:mm"))
 
 
 def iso_timestamp(ts: float) -> str:
