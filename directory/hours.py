@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from opening_hours import OpeningHours, ParserError, State
 
 from directory.reference import N_
+from i18n import date_locale, language, translate
 
 PARIS = ZoneInfo("Europe/Paris")
 COUNTRY = "FR"
@@ -63,7 +64,7 @@ class Slot:
     def label(self) -> str:
         """The slot in French: "9 h – 12 h 30" (", le lendemain" when overnight)."""
         text = f"{french_time(self.start)} – {french_time(self.end)}"
-        return text + (" (le lendemain)" if self.overnight else "")
+        return text + (" " + translate(N_("(le lendemain)")) if self.overnight else "")
 
 
 @dataclass(frozen=True)
@@ -139,12 +140,18 @@ def french_time(hhmm: str | time | datetime) -> str:
         hhmm = f"{hhmm.hour:02d}:{hhmm.minute:02d}"
     h, m = (int(x) for x in hhmm.split(":"))
     if (h, m) in ((0, 0), (24, 0)):
-        return "minuit"
+        return translate(N_("minuit"))
+    if language() != "fr":  # an English page: "9:00", "12:30"
+        return f"{h}:{m:02d}"
     return f"{h} h" if m == 0 else f"{h} h {m:02d}"
 
 
 def french_date(day: date, with_year: bool = True) -> str:
     """date(2026, 3, 3) -> "3 mars 2026" (1er for the first)."""
+    if language() != "fr":  # an English page: "3 March 2026"
+        from babel.dates import format_date
+
+        return format_date(day, "d MMMM y" if with_year else "d MMMM", locale=date_locale())
     first = "1er" if day.day == 1 else str(day.day)
     text = f"{first} {MONTH_NAMES[day.month - 1]}"
     return f"{text} {day.year}" if with_year else text

@@ -242,3 +242,23 @@ def test_account_errors_and_role_names_in_english(client, auth):
     response = client.post("/compte?lang=en", data={
         "csrf_token": auth.token("/compte"), "current": "admin-password", "new": "court", "confirm": "court"})
     assert "at least 10 characters" in response.get_data(as_text=True)
+
+
+def test_directory_sheet_in_english(client, auth):
+    auth.login()
+    form = {
+        "csrf_token": auth.token("/annuaire/nouvelle"), "base_rev": "0", "name": "Le Lieu Test",
+        "status": "publiee", "address": "1 rue de Siam", "postcode": "29200", "town": "Brest",
+        "step_free": "oui", "animals": "inconnu", "holidays": "ferme",
+        "day-0-0-start": "09:00", "day-0-0-end": "12:30", "updated": "2026-03-01",
+        "svc-0-name": "Douches", "svc-0-description": "Douches chaudes", "svc-0-needs": "se-laver",
+        "svc-0-access": "sans-rdv", "svc-0-price": "gratuit", "svc-0-publics": "tous-publics",
+    }
+    assert client.post("/annuaire/nouvelle", data=form).status_code in (302, 303)
+    html = client.get("/annuaire/le-lieu-test?lang=en").get_data(as_text=True)
+    assert "9:00 – 12:30" in html
+    assert "Monday" in html
+    assert "No appointment needed" in html
+    html = client.get("/annuaire/le-lieu-test?lang=fr").get_data(as_text=True)
+    assert "9\xa0h – 12\xa0h\xa030" in html
+    assert "Sans rendez-vous" in html
