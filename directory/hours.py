@@ -535,7 +535,7 @@ def weekly_table(hours: Hours, today: date | None = None) -> list[WeekRow]:
         ph = ", ".join(s.label() for s in hours.holiday_slots)
     else:
         ph = HOLIDAY_MODES.get(hours.holidays, "non communiqué")
-    rows.append(WeekRow("jours fériés", ph))
+    rows.append(WeekRow(N_("jours fériés"), ph))
     return rows
 
 

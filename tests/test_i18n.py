@@ -258,6 +258,7 @@ def test_directory_sheet_in_english(client, auth):
     html = client.get("/annuaire/le-lieu-test?lang=en").get_data(as_text=True)
     assert "9:00 – 12:30" in html
     assert "Monday" in html
+    assert "public holidays" in html
     assert "No appointment needed" in html
     html = client.get("/annuaire/le-lieu-test?lang=fr").get_data(as_text=True)
     assert "9\xa0h – 12\xa0h\xa030" in html
