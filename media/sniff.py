@@ -7,6 +7,8 @@ import zipfile
 from dataclasses import dataclass
 from io import BytesIO
 
+from i18n import N_
+
 
 class UnsupportedType(ValueError):
     """The content is not a kind of file we accept; the message says so in French."""
@@ -41,7 +43,7 @@ _PDF_ACTIVE = re.compile(rb"/(?:J(?:#53|S)|J(?:#61|a)(?:#76|v)(?:#61|a)(?:#53|S)
 def sniff(data: bytes) -> Sniffed:
     """Detect the type of a file from its content; raise UnsupportedType otherwise."""
     if not data:
-        raise UnsupportedType("Le fichier est vide.")
+        raise UnsupportedType(N_("Le fichier est vide."))
     head = data[:64]
     if head.startswith(b"\xff\xd8\xff"):
         return Sniffed("image/jpeg", "jpg", "image")
@@ -55,9 +57,9 @@ def sniff(data: bytes) -> Sniffed:
         return Sniffed("audio/wav", "wav", "audio")
     if head.startswith(b"%PDF-"):
         if _PDF_ACTIVE.search(data):
-            raise UnsupportedType("Ce PDF contient du code (JavaScript, lancement d'un programme ou "
-                                  "fichier caché) : il n'est pas accepté. Enregistrez-le à nouveau "
-                                  "avec « Imprimer en PDF ».")
+            raise UnsupportedType(N_("Ce PDF contient du code (JavaScript, lancement d'un programme ou "
+                                     "fichier caché) : il n'est pas accepté. Enregistrez-le à nouveau "
+                                     "avec « Imprimer en PDF »."))
         return Sniffed("application/pdf", "pdf", "pdf")
     if head.startswith(b"OggS"):
         return Sniffed("audio/ogg", "ogg", "audio")
@@ -82,7 +84,7 @@ def sniff(data: bytes) -> Sniffed:
         return Sniffed("application/msword", "doc", "office")
     if _is_plain_text(data):
         return Sniffed("text/plain", "txt", "text")
-    raise UnsupportedType("Ce type de fichier n'est pas accepté.")
+    raise UnsupportedType(N_("Ce type de fichier n'est pas accepté."))
 
 
 def _sniff_zip(data: bytes) -> Sniffed:
@@ -97,8 +99,8 @@ def _sniff_zip(data: bytes) -> Sniffed:
                 if any(n.startswith(prefix) for n in names):
                     return Sniffed(mime, ext, "office")
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise UnsupportedType("Le fichier compressé est abîmé.") from exc
-    raise UnsupportedType("Les archives .zip ne sont pas acceptées.")
+        raise UnsupportedType(N_("Le fichier compressé est abîmé.")) from exc
+    raise UnsupportedType(N_("Les archives .zip ne sont pas acceptées."))
 
 
 def _is_plain_text(data: bytes) -> bool:

@@ -263,3 +263,21 @@ def test_directory_sheet_in_english(client, auth):
     html = client.get("/annuaire/le-lieu-test?lang=fr").get_data(as_text=True)
     assert "9\xa0h – 12\xa0h\xa030" in html
     assert "Sans rendez-vous" in html
+
+
+def test_attachment_errors_in_english(app, client, auth):
+    import io
+
+    app.extensions["reperes"]["pages"].save("Notes", "texte", author="anne")
+    auth.login()
+    token = auth.token("/wiki/")
+    data = {"csrf_token": token, "file": [(io.BytesIO(b"%PDF-1.4 fake"), "photo.jpg")]}
+    response = client.post("/wiki/Notes?action=upload&lang=en", data=data,
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "The content of “photo.jpg” does not match its name: it is a PDF file." in html
+    data = {"csrf_token": token, "file": [(io.BytesIO(b""), "vide.txt")]}
+    html = client.post("/wiki/Notes?action=upload&lang=en", data=data,
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "The file is empty. Accepted formats: images, PDF, office documents, sounds, text." in html

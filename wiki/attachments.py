@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from i18n import N_
 from media.images import ImageError, process_image
 from media.sniff import UnsupportedType, sniff
 from wiki.names import InvalidName, quote, unquote
@@ -90,16 +91,17 @@ def clean_filename(raw: str) -> str:
     name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = unicodedata.normalize("NFC", name)
     if any(unicodedata.category(ch)[0] == "C" for ch in name):
-        raise AttachmentError("Le nom du fichier contient des caractères invisibles ou de contrôle.")
+        raise AttachmentError(N_("Le nom du fichier contient des caractères invisibles ou de contrôle."))
     name = " ".join(name.split())
     if not name or name.startswith(".") or "." not in name.strip("."):
-        raise AttachmentError("Le nom du fichier doit avoir une extension, par exemple « photo.jpg ».")
+        raise AttachmentError(N_("Le nom du fichier doit avoir une extension, par exemple « photo.jpg »."))
     if len(name) > MAX_FILENAME_LENGTH:
-        raise AttachmentError(f"Le nom du fichier dépasse {MAX_FILENAME_LENGTH} caractères ; raccourcissez-le.")
+        raise AttachmentError(N_("Le nom du fichier dépasse %(n)d caractères ; raccourcissez-le.",
+                                 n=MAX_FILENAME_LENGTH))
     try:
         quote(name)
     except InvalidName as exc:
-        raise AttachmentError("Ce nom de fichier n'est pas accepté ; renommez le fichier.") from exc
+        raise AttachmentError(N_("Ce nom de fichier n'est pas accepté ; renommez le fichier.")) from exc
     return name
 
 
@@ -109,15 +111,16 @@ def prepare(raw_name: str, data: bytes, *, max_pixels: int = 40_000_000) -> Prep
     try:
         found = sniff(data)
     except UnsupportedType as exc:
-        raise AttachmentError(f"{exc} Formats acceptés : images, PDF, documents bureautiques, sons, texte.") from exc
+        raise AttachmentError(N_("%(why)s Formats acceptés : images, PDF, documents bureautiques, sons, texte.",
+                                 why=exc.args[0])) from exc
     if found.category not in ACCEPTED_CATEGORIES:
-        raise AttachmentError("Ce type de fichier n'est pas accepté ici (images, PDF, documents, sons, texte).")
+        raise AttachmentError(N_("Ce type de fichier n'est pas accepté ici (images, PDF, documents, sons, texte)."))
     ext = filename.rsplit(".", 1)[-1].lower()
     if ext not in EXTENSIONS.get(found.ext, {found.ext}):
-        raise AttachmentError(
-            f"Le contenu de « {filename} » ne correspond pas à son nom : c'est un fichier {found.ext.upper()}. "
-            "Renommez-le ou choisissez le bon fichier."
-        )
+        raise AttachmentError(N_(
+            "Le contenu de « %(f)s » ne correspond pas à son nom : c'est un fichier %(ext)s. "
+            "Renommez-le ou choisissez le bon fichier.", f=filename, ext=found.ext.upper()
+        ))
     if found.category != "image":
         return Prepared(filename, data, found.mime, found.category)
     try:

@@ -545,7 +545,7 @@ def upload(name: str):
             prepared.append(prepare(item.filename, item.read(),
                                     max_pixels=current_app.config["MAX_IMAGE_PIXELS"]))
         except AttachmentError as exc:
-            return attachment_list(name, str(exc), 400)
+            return attachment_list(name, translate(exc.args[0]), 400)
     for item in prepared:
         stored = attachments().add(name, item, author=current_username())
         if stored.version > 1:
