@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from i18n import date_locale, language
+from i18n import N_, date_locale, language, translate
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -32,7 +32,8 @@ WEEKDAYS_ICS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre")
-ORDINALS_FR = {1: "premier", 2: "deuxième", 3: "troisième", 4: "quatrième", -1: "dernier"}
+ORDINALS_FR = {1: N_("premier"), 2: N_("deuxième"), 3: N_("troisième"), 4: N_("quatrième"),
+               -1: N_("dernier")}
 
 
 @dataclass(frozen=True)
@@ -164,13 +165,17 @@ def describe_repeat(first: date, repeat: str, until: date | None) -> str:
     """French words for a repetition: « chaque mardi jusqu'au 30 juin 2027 »."""
     if repeat == NONE or until is None:
         return ""
-    end = f"jusqu'au {format_day(until)}"
+    end, day = format_day(until), WEEKDAYS_FR[first.weekday()]
+    if language() != "fr":  # an English page: "every Tuesday until 30 June 2027"
+        from babel.dates import get_day_names
+
+        day = get_day_names("wide", locale=date_locale())[first.weekday()]
     if repeat == WEEKLY:
-        return f"chaque {WEEKDAYS_FR[first.weekday()]} {end}"
+        return translate(N_("chaque %(day)s jusqu'au %(end)s", day=day, end=end))
     if repeat == MONTHLY_DATE:
-        return f"le {first.day} de chaque mois {end}"
-    n = nth_weekday(first)
-    return f"le {ORDINALS_FR[n]} {WEEKDAYS_FR[first.weekday()]} de chaque mois {end}"
+        return translate(N_("le %(n)d de chaque mois jusqu'au %(end)s", n=first.day, end=end))
+    return translate(N_("le %(nth)s %(day)s de chaque mois jusqu'au %(end)s",
+                        nth=ORDINALS_FR[nth_weekday(first)], day=day, end=end))
 
 
 def format_day(day: date, weekday: bool = False) -> str:

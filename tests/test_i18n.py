@@ -171,8 +171,13 @@ def test_agenda_dates_follow_the_language(app):
         assert rec.format_clock(moment) == "14:30"
         assert rec.format_range(date(2026, 11, 30), date(2026, 12, 6)) == "30 November – 6 December 2026"
         assert rec.month_name(12) == "December"
+        assert rec.describe_repeat(day, rec.MONTHLY_WEEKDAY, date(2027, 6, 1)) == \
+            "on the first Tuesday of every month until 1 June 2027"
+        assert rec.describe_repeat(day, rec.WEEKLY, date(2027, 6, 1)) == "every Tuesday until 1 June 2027"
     with app.test_request_context("/"):
         assert rec.format_range(date(2026, 11, 23), date(2026, 11, 29)) == "du 23 au 29 novembre 2026"
+        assert rec.describe_repeat(day, rec.MONTHLY_WEEKDAY, date(2027, 6, 1)) == \
+            "le premier mardi de chaque mois jusqu'au 1er juin 2027"
 
 
 def test_error_pages_in_english(client):
