@@ -575,10 +575,12 @@ def closure_notices(hours: Hours, today: date) -> list[ClosureNotice]:
             continue
         if end < today:
             continue
-        span = (f"le {french_date(start)}" if start == end
-                else f"du {french_date(start, start.year != end.year)} au {french_date(end)}")
-        what = ("Horaires exceptionnels " + span + " : " + ", ".join(s.label() for s in c.slots)
-                if c.slots else "Fermé " + span)
+        span = (N_("le %(day)s", day=french_date(start)) if start == end
+                else N_("du %(start)s au %(end)s", start=french_date(start, start.year != end.year),
+                        end=french_date(end)))
+        what = translate(N_("Horaires exceptionnels %(span)s : %(hours)s", span=span,
+                            hours=", ".join(s.label() for s in c.slots))
+                         if c.slots else N_("Fermé %(span)s", span=span))
         if c.message:
             what += f" — {c.message}"
         out.append(ClosureNotice(what, start <= today <= end))

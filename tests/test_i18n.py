@@ -286,3 +286,21 @@ def test_attachment_errors_in_english(app, client, auth):
     html = client.post("/wiki/Notes?action=upload&lang=en", data=data,
                        content_type="multipart/form-data").get_data(as_text=True)
     assert "The file is empty. Accepted formats: images, PDF, office documents, sounds, text." in html
+
+
+def test_closure_notices_follow_the_language(app):
+    from datetime import date
+
+    from directory.hours import Closure, Hours, Slot, closure_notices
+
+    hours = Hours(holidays="ferme", closures=(
+        Closure("2026-03-03", "2026-03-14", "travaux"),
+        Closure("2026-04-01", "2026-04-01", "", (Slot("10:00", "12:00"),)),
+    ))
+    texts = [n.text for n in closure_notices(hours, date(2026, 3, 1))]
+    assert texts == ["Fermé du 3 mars au 14 mars 2026 — travaux",
+                     "Horaires exceptionnels le 1er avril 2026 : 10 h – 12 h"]
+    with app.test_request_context("/?lang=en"):
+        texts = [n.text for n in closure_notices(hours, date(2026, 3, 1))]
+    assert texts == ["Closed from 3 March to 14 March 2026 — travaux",
+                     "Exceptional hours on 1 April 2026: 10:00 – 12:00"]
