@@ -462,6 +462,10 @@ class SearchIndex:
                 return
             yield True
         finally:
+            # Unlock before closing: a worker forked between our open() and the add() above
+            # holds a copy of fd, and the lock would stay with that copy forever.
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
             self._lock_fds.discard(fd)
             os.close(fd)
 
