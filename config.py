@@ -30,6 +30,7 @@ SETTINGS: list[Setting] = [
     Setting("SESSION_HOURS", 8, "Durée d'inactivité (heures) après laquelle une session se termine."),
     Setting("MAX_UPLOAD_MB", 50, "Taille maximale d'un envoi de fichier, en mégaoctets."),
     Setting("MAX_IMAGE_PIXELS", 40_000_000, "Nombre maximal de pixels d'une image envoyée (protège des bombes)."),
+    Setting("PASSWORD_HASH_METHOD", "scrypt", "Méthode de hachage Werkzeug des mots de passe (gardez scrypt ; la suite de tests prend une méthode rapide)."),
     Setting("LOGIN_MAX_FAILURES", 5, "Échecs de connexion tolérés par compte avant une attente."),
     Setting("LOGIN_LOCK_MINUTES", 15, "Durée de l'attente après trop d'échecs de connexion."),
     Setting("EDIT_NOTICE_MINUTES", 20, "Durée de l'avis « en cours de modification par … »."),

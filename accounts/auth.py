@@ -25,7 +25,9 @@ def users() -> UserStore:
 def init_app(app):
     """Create the user store and attach Flask-Login."""
     data_dir = Path(app.config["DATA_DIR"])
-    app.extensions.setdefault("reperes", {})["users"] = UserStore(data_dir / "users")
+    app.extensions.setdefault("reperes", {})["users"] = UserStore(
+        data_dir / "users", hash_method=app.config["PASSWORD_HASH_METHOD"]
+    )
     login_manager.init_app(app)
 
 

@@ -87,8 +87,9 @@ def generate_password() -> str:
 class UserStore:
     """Accounts kept as one JSON file each in a folder."""
 
-    def __init__(self, root: Path | str):
+    def __init__(self, root: Path | str, *, hash_method: str = "scrypt"):
         self.root = Path(root)
+        self.hash_method = hash_method
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / ".throttle").mkdir(exist_ok=True)
 
@@ -98,6 +99,9 @@ class UserStore:
                 N_("Identifiant invalide : de 2 à 40 caractères, minuscules, chiffres, « . », « _ » ou « - ».")
             )
         return self.root / f"{username}.json"
+
+    def _hash(self, password: str) -> str:
+        return generate_password_hash(password, method=self.hash_method)
 
     def get(self, username: str) -> User | None:
         """Load a user, or None if unknown or unreadable."""
@@ -134,7 +138,7 @@ class UserStore:
         password = password or generate_password()
         check_password_strength(password)
         roles = sorted(set(roles) | {"member"})
-        user = User(username, roles, generate_password_hash(password), display_name=display_name)
+        user = User(username, roles, self._hash(password), display_name=display_name)
         self.save(user)
         return user, password
 
@@ -143,7 +147,7 @@ class UserStore:
         user = self._require(username)
         password = password or generate_password()
         check_password_strength(password)
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = self._hash(password)
         user.session_version += 1
         self.save(user)
         return password

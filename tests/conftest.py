@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
+
+# scrypt costs ~0.5 s per hash on a busy 2-core machine: every app the tests create (and the
+# servers they start, which inherit the environment) uses a fast method instead.
+os.environ.setdefault("REPERES_PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
 
 from app import create_app
 
