@@ -387,12 +387,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python-load", action="store_true", help="use the Python load generator, not wrk")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--preload", action="store_true", help="gunicorn --preload (shared code, less memory)")
     args = parser.parse_args(argv)
     if args.quick:
         args.pages, args.sheets, args.duration, args.compare_at = 300, 100, 2.0, 0
     tool = None if args.python_load else ensure_wrk()
     log(f"générateur de charge : {tool or 'Python (wrk absent)'}")
-    server_opts = {"workers": args.workers, "worker_class": args.worker_class}
+    server_opts = {"workers": args.workers, "worker_class": args.worker_class, "preload": args.preload}
     root = args.data_dir or Path(tempfile.mkdtemp(prefix="reperes-bench-"))
     try:
         result: dict = {}
@@ -413,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         result["meta"] = {**machine(), "pages": args.pages, "sheets": args.sheets,
                           "duration_s": args.duration, "load_tool": "wrk" if tool else "python",
                           "workers": args.workers, "worker_class": args.worker_class,
+                          "preload": args.preload,
                           "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])}
         misses = [k for k, (_l, _t, check) in TARGETS.items()
                   if check and k in result and not check(result[k], result)]
