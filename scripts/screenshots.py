@@ -124,7 +124,7 @@ def main() -> None:
             shot(page, HELP / "fiche-publique.png", "h1")
             shutil.copy(HELP / "fiche-publique.png", HELP / "accueil-fiche.png")
             page.goto("/annuaire/?q=douche&ouvert=maintenant")
-            shot(page, HELP / "accueil-recherche.png", "h1")
+            shot(page, HELP / "accueil-recherche.png", ".dir-filters")
             login(page, "modo")
             page.goto("/moderation/")
             shot(page, HELP / "moderation-liste.png", "h1")
