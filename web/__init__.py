@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 from datetime import UTC, datetime
 
 from flask import g, render_template, request
@@ -52,6 +53,7 @@ def init_app(app):
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OSError, _disk_error)
+    app.url_defaults(_static_version(app))
 
     @app.before_request
     def _remember_language():
@@ -98,6 +100,24 @@ def format_timestamp(ts: float, fmt: str | None = None) -> str:
 def iso_timestamp(ts: float) -> str:
     """A Unix time in ISO 8601 (UTC), for <time datetime> and feeds."""
     return datetime.fromtimestamp(ts or 0, UTC).isoformat(timespec="seconds")
+
+
+def _static_version(app):
+    """Static URLs carry ?v=<file mtime>, so a year of `immutable` caching never serves old CSS after an update."""
+    versions: dict[str, str] = {}
+
+    def add_version(endpoint, values):
+        if endpoint != "static" or "filename" not in values or "v" in values:
+            return
+        filename = values["filename"]
+        if filename not in versions:
+            try:
+                versions[filename] = str(int(os.stat(os.path.join(app.static_folder, filename)).st_mtime))
+            except OSError:
+                versions[filename] = app.config.get("VERSION", "0")
+        values["v"] = versions[filename]
+
+    return add_version
 
 
 def _security_headers(response):
