@@ -37,6 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import whoosh.searching  # noqa: F401  (lazy in Whoosh; see _EAGER below)
 from whoosh import index as whoosh_index
 from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
@@ -62,6 +63,8 @@ from search.text import (
 from wiki import faults
 
 log = logging.getLogger(__name__)
+# _EAGER: whoosh.searching is imported above, not lazily by Whoosh: with gunicorn --preload, a
+# worker forked while the master's start-up thread held its import lock failed or hung on it.
 
 SCHEMA_VERSION = 2
 STORED_TEXT_LIMIT = 32_000      # characters of body kept for snippets

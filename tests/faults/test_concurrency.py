@@ -1,4 +1,4 @@
-"""Suite 4 — concurrency under a real server: gunicorn with 4 workers, 8 members saving 50 times
+"""Suite 4 — concurrency under a real server: gunicorn with 4 workers (deploy/gunicorn.conf.py), 8 members saving 50 times
 each (half on one shared page, half on their own pages), one uploading, one searching, and a
 `flask backup` in the middle. Revisions stay contiguous, every acknowledged save is there exactly
 once, every merge or conflict is told to the member, nothing answers 500 or LockError, and the
@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -68,7 +69,7 @@ class Browser:
 
 @pytest.fixture
 def server(tmp_path):
-    """gunicorn, 4 preloaded workers on a loopback port, on a copy of the security world."""
+    """gunicorn as deployed, 4 workers on a loopback port, on a copy of the security world."""
     world = build_world(tmp_path / "data")
     data = world.data
     env = {**os.environ, "REPERES_DATA_DIR": str(data), "REPERES_SECRET_KEY": "security-tests",
@@ -77,9 +78,10 @@ def server(tmp_path):
     pages.save(SHARED, "\n\n".join(f"ligne {i}: départ" for i in range(CLIENTS)) + "\n", author="admin",
                meta={"public": True})
     log = tmp_path / "gunicorn.log"
-    proc = subprocess.Popen([str(GUNICORN), "--preload", "-w", "4", "-k", "gthread", "--threads", "2",
-                             "-b", "127.0.0.1:0", "--timeout", "120", "app:create_app()"],
-                            cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    # The production settings (deploy/gunicorn.conf.py: gthread, no preload), 4 workers, a free port.
+    env.update(REPERES_WORKERS="4", REPERES_BIND="127.0.0.1:0")
+    proc = subprocess.Popen([str(GUNICORN), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--access-logfile", "/dev/null"],
+                            cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     port, lines = None, []
     for line in proc.stderr:
         lines.append(line)
@@ -264,3 +266,27 @@ def test_a_forked_copy_of_the_index_lock_does_not_keep_it(tmp_path, monkeypatch)
         os.close(fd)
         for copy in copies:
             os.close(copy)
+
+
+_LAZY = textwrap.dedent("""
+    import sys
+    from app import create_app
+    app = create_app({"DATA_DIR": sys.argv[1], "SECRET_KEY": "security-tests"})
+    loaded = {m for m in sys.modules if m.startswith("whoosh")}
+    index = app.extensions["reperes"]["search_index"]
+    index.search("mouettebleue", member=True)
+    index.search("mouetebleu", member=False, kind="pages")
+    app.extensions["reperes"]["pages"].save("Z", "zzz", author="anne")
+    index.drain(block=True)
+    print(sorted({m for m in sys.modules if m.startswith("whoosh")} - loaded))
+""")
+
+
+def test_no_whoosh_module_is_imported_after_the_app_is_built(tmp_path):
+    """gunicorn preloads the app then forks: a module Whoosh imports lazily is imported by two
+    threads of a worker at once, which failed ("partially initialized module") and hung one."""
+    world = build_world(tmp_path / "data")
+    result = subprocess.run([sys.executable, "-c", _LAZY, str(world.data)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"
