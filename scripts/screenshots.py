@@ -104,11 +104,16 @@ def main() -> None:
             from tests.browser.participant import hand_over
 
             hand_over(page, "Mona", "Atelier photo au Phare")
-            for name, _what in walk(page, data / "files"):
+            index = ["# Écrans des personnes accueillies (360 px)", "",
+                     "Faits par `./scripts/screenshots` ; les mêmes écrans sont vérifiés par",
+                     "`tests/browser/test_a11y_participant.py` (FALC, contraste 7:1, cibles de 44 px).", ""]
+            for name, what in walk(page, data / "files"):
                 page.evaluate("window.scrollTo(0, 0)")
                 save_png(page.screenshot(full_page=True), SHOTS / f"{name}.png")
+                index.append(f"- [{name}]({name}.png) : {what}")
                 if name == "01-accueil":
                     shutil.copy(SHOTS / f"{name}.png", HELP / "atelier-participant.png")
+            (SHOTS / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
             print("Guides (static/help/):")
             login(page, "anne")
             page.goto("/nouvelle-page")
