@@ -17,9 +17,9 @@ bind = os.environ.get("REPERES_BIND", "127.0.0.1:8000")  # only nginx talks to g
 workers = int(os.environ.get("REPERES_WORKERS", min(5, multiprocessing.cpu_count() * 2 + 1)))
 worker_class = "gthread"
 threads = 2  # a slow upload or a voice recording does not hold a whole process idle
-# No preload_app: each worker builds the app itself. With it, the search index's start-up
-# thread runs in the master, which never indexes, and a benchmark at 10,000 pages saw the
-# master keep the index's writer lock: saves were no longer searchable (see notes of issue 9).
+# No preload_app: each worker builds the app itself. A benchmark at 10,000 pages with it saw
+# the search writer lock stay held (saves no longer searchable; a fork race fixed since) and
+# no clear memory gain; measure with `python -m bench --preload` before turning it on.
 
 # nginx buffers uploads (up to client_max_body_size) before passing them on, so gunicorn
 # receives them at local speed; the time goes into checking and re-encoding media (ffmpeg
