@@ -264,6 +264,7 @@ def test_directory_sheet_in_english(client, auth):
     assert "9:00 – 12:30" in html
     assert "Monday" in html
     assert "public holidays" in html
+    assert 'data-copied="Link copied"' in html  # the copy button's message, for static/js
     assert "No appointment needed" in html
     html = client.get("/annuaire/le-lieu-test?lang=fr").get_data(as_text=True)
     assert "9\xa0h – 12\xa0h\xa030" in html

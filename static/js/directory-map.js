@@ -14,7 +14,7 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(input.value).then(function () {
-        button.textContent = "Lien copié";
+        button.textContent = button.getAttribute("data-copied") || "Lien copié";
       });
     });
   });
