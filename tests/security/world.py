@@ -8,6 +8,7 @@ attachment. The suites grep every response for them.
 
 from __future__ import annotations
 
+import atexit
 import io
 import re
 import shutil
@@ -73,6 +74,7 @@ def build_world(data: Path, **config) -> World:
     key = tuple(sorted(config.items()))
     if key not in _TEMPLATES:
         template = Path(tempfile.mkdtemp(prefix="reperes-world-")) / "data"
+        atexit.register(shutil.rmtree, template.parent, ignore_errors=True)
         world = _fill(template, **config)
         world.app.extensions["reperes"]["search_index"].drain(block=True)
         _TEMPLATES[key] = (template, world.ids)
