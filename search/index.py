@@ -397,7 +397,16 @@ def _after_fork_in_child() -> None:
         instance._after_fork()
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+def _before_fork() -> None:
+    """gunicorn --preload forks right after the app is built: let the start-up threads finish
+    first (a thread running at fork time can leave an import lock held in the worker: it hung)."""
+    for instance in list(_INSTANCES):
+        for thread in (instance._rebuild_thread, getattr(instance, "_start_thread", None)):
+            if thread is not None and thread.is_alive() and thread is not threading.current_thread():
+                thread.join(timeout=300)
+
+
+os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
 
 
 class SearchIndex:
@@ -815,8 +824,9 @@ class SearchIndex:
             if self.sync:
                 self.reconcile()
             else:
-                threading.Thread(target=self._reconcile_quietly, name="search-reconcile",
-                                 daemon=True).start()
+                self._start_thread = threading.Thread(target=self._reconcile_quietly,
+                                                      name="search-reconcile", daemon=True)
+                self._start_thread.start()
             return True
         if self.sync:
             self.rebuild(only_if_broken=True)
