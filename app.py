@@ -48,19 +48,19 @@ def create_app(config: dict | None = None) -> Flask:
                                 x_proto=app.config["PROXY_COUNT"], x_host=app.config["PROXY_COUNT"])
 
     import accounts
+    import admin
+    import agenda
+    import aide
+    import directory
+    import mediation
+    import search
     import web
     import wiki
 
-    web.init_app(app)
-    accounts.init_app(app)
-    wiki.init_app(app)
-    # -- each package registers itself here (one line each; search last: it follows the others' stores)
-    import agenda; agenda.init_app(app)  # noqa: E702, I001
-    import mediation; mediation.init_app(app)  # noqa: E702, I001
-    import directory; directory.init_app(app)  # noqa: E702, I001
-    import aide; aide.init_app(app)  # noqa: E702, I001  (Aide guides, accessibility statement)
-    import admin; admin.init_app(app)  # noqa: E702, I001  (after the stores: audits them)
-    import search; search.init_app(app)  # noqa: E702, I001  (keep last)
+    # Order matters: admin audits the stores the packages before it created, and search
+    # comes last because it follows every store registered as a search source.
+    for package in (web, accounts, wiki, agenda, mediation, directory, aide, admin, search):
+        package.init_app(app)
 
     from web import demo
 
