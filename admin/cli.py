@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import time
 from pathlib import Path
 
 import click
@@ -64,10 +63,8 @@ def _restored_app(app, target: Path):
 def _wait_for_index(app, timeout: float = 600.0) -> None:
     """Let a background index rebuild started by the search package (at app start) finish."""
     index = app.extensions.get("reperes", {}).get("search_index")
-    rebuilding = getattr(index, "_rebuilding", None)
-    deadline = time.monotonic() + timeout
-    while rebuilding is not None and rebuilding.is_set() and time.monotonic() < deadline:
-        time.sleep(0.2)
+    if index is not None:
+        index.wait_for_rebuild(timeout)
 
 
 def rebuild_index(app) -> str:
