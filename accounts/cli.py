@@ -52,12 +52,7 @@ def list_users():
 @with_appcontext
 def disable(name):
     """Disable an account and end its sessions."""
-    try:
-        users().set_active(name, False)
-    except UserError as exc:
-        raise click.ClickException(str(exc)) from exc
-    audit.record(current_app, "cli", "user.disable", name)
-    click.echo(f"Compte « {name} » désactivé.")
+    _set_active(name, False)
 
 
 @user_cli.command("enable", help="Réactiver un compte. / Enable an account.")
@@ -65,12 +60,17 @@ def disable(name):
 @with_appcontext
 def enable(name):
     """Enable an account again."""
+    _set_active(name, True)
+
+
+def _set_active(name, active):
+    """Disable or enable an account, record it in the journal and say so."""
     try:
-        users().set_active(name, True)
+        users().set_active(name, active)
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
-    audit.record(current_app, "cli", "user.enable", name)
-    click.echo(f"Compte « {name} » réactivé.")
+    audit.record(current_app, "cli", "user.enable" if active else "user.disable", name)
+    click.echo(f"Compte « {name} » {'réactivé' if active else 'désactivé'}.")
 
 
 @user_cli.command("reset-password", help="Nouveau mot de passe (généré, ou lu sur stdin). / Reset a password.")
