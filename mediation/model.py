@@ -10,6 +10,7 @@ import json
 import re
 import time
 from dataclasses import asdict, dataclass, field, fields
+from typing import Self
 
 KINDS = ("photo", "voix", "video", "texte", "avis")
 KIND_LABELS = {
@@ -85,6 +86,25 @@ def clean_text(raw: str, limit: int = MAX_TEXT) -> str:
     return text
 
 
+def known_fields(cls: type, raw: dict) -> dict:
+    """The items of `raw` that are fields of the dataclass `cls` (unknown keys are ignored)."""
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in raw.items() if k in names}
+
+
+class JsonDocument:
+    """A dataclass stored as one JSON revision in a versioned store."""
+
+    def to_json(self) -> str:
+        """Readable JSON (sorted keys, one field a line) so revisions diff well."""
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Self:
+        """Parse a stored revision (unknown keys are ignored)."""
+        return cls(**known_fields(cls, json.loads(text)))
+
+
 @dataclass
 class Consent:
     """Who agreed, with which mediator, when, to what scope; image rights for photos of people."""
@@ -99,7 +119,7 @@ class Consent:
 
 
 @dataclass
-class Contribution:
+class Contribution(JsonDocument):
     """One photo, voice, video, text or opinion of a participant."""
 
     id: str
@@ -123,18 +143,12 @@ class Contribution:
     proposed: float = 0.0
     done: list[str] = field(default_factory=list)
 
-    def to_json(self) -> str:
-        """Readable JSON (sorted keys, one field a line) so revisions diff well."""
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True)
-
     @classmethod
     def from_json(cls, text: str) -> Contribution:
-        """Parse a stored revision (unknown keys are ignored)."""
+        """Parse a stored revision (unknown keys are ignored, the consent made a Consent)."""
         raw = json.loads(text)
-        known = {f.name for f in fields(cls)}
-        data = {k: v for k, v in raw.items() if k in known}
-        data["consent"] = Consent(**{k: v for k, v in (raw.get("consent") or {}).items()
-                                     if k in {f.name for f in fields(Consent)}})
+        data = known_fields(cls, raw)
+        data["consent"] = Consent(**known_fields(Consent, raw.get("consent") or {}))
         return cls(**data)
 
     @property
@@ -238,7 +252,7 @@ class Contribution:
 
 
 @dataclass
-class Workshop:
+class Workshop(JsonDocument):
     """A workshop a mediator runs about a place; participants join it by pseudonym."""
 
     id: str
@@ -250,14 +264,6 @@ class Workshop:
     closed: float = 0.0
     participants: list[str] = field(default_factory=list)
 
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> Workshop:
-        raw = json.loads(text)
-        return cls(**{k: v for k, v in raw.items() if k in {f.name for f in fields(cls)}})
-
     @property
     def is_open(self) -> bool:
         """Whether participants may still contribute in it."""
@@ -265,7 +271,7 @@ class Workshop:
 
 
 @dataclass
-class Participant:
+class Participant(JsonDocument):
     """A person without an account, known only by a pseudonym."""
 
     id: str
@@ -273,11 +279,3 @@ class Participant:
     created: float = field(default_factory=time.time)
     created_by: str = ""
     workshops: list[str] = field(default_factory=list)
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> Participant:
-        raw = json.loads(text)
-        return cls(**{k: v for k, v in raw.items() if k in {f.name for f in fields(cls)}})
