@@ -140,6 +140,21 @@ def _precisions(*parts: str) -> str | None:
     return text or None
 
 
+def _place_and_contact(sheet: Sheet) -> dict:
+    """The address, position, phone and email fields a Structure and its Services share."""
+    return {
+        "adresse": sheet.address or None,
+        "complement_adresse": None,
+        "code_postal": sheet.postcode or None,
+        "code_insee": sheet.insee or None,
+        "commune": sheet.town or None,
+        "latitude": sheet.latitude,
+        "longitude": sheet.longitude,
+        "telephone": e164(sheet.phones[0].number) if sheet.phones else None,
+        "courriel": sheet.email or None,
+    }
+
+
 def di_structure(sheet: Sheet, source: str, base_url: str = "") -> dict:
     """One data·inclusion v1 Structure."""
     name = sheet.name.rstrip(".").strip() or sheet.name
@@ -151,15 +166,7 @@ def di_structure(sheet: Sheet, source: str, base_url: str = "") -> dict:
         "nom": name[:150],
         "date_maj": sheet.updated or date.today().isoformat(),
         "description": description[:10000] if description else None,
-        "adresse": sheet.address or None,
-        "complement_adresse": None,
-        "code_postal": sheet.postcode or None,
-        "code_insee": sheet.insee or None,
-        "commune": sheet.town or None,
-        "latitude": sheet.latitude,
-        "longitude": sheet.longitude,
-        "telephone": e164(sheet.phones[0].number) if sheet.phones else None,
-        "courriel": sheet.email or None,
+        **_place_and_contact(sheet),
         "site_web": sheet.website or None,
         "lien_source": f"{base_url}/annuaire/{sheet.slug}" if base_url else None,
         "horaires_accueil": sheet.osm_hours or None,
@@ -225,15 +232,7 @@ def di_service(sheet: Sheet, service: Service, service_id: str, source: str,
         "mobilisation_precisions": (ACCESS_MARK + ", ".join(access_labels)) if access_labels else None,
         "lien_mobilisation": None,
         "horaires_accueil": own or sheet.osm_hours or None,
-        "adresse": sheet.address or None,
-        "complement_adresse": None,
-        "code_postal": sheet.postcode or None,
-        "code_insee": sheet.insee or None,
-        "commune": sheet.town or None,
-        "latitude": sheet.latitude,
-        "longitude": sheet.longitude,
-        "telephone": e164(sheet.phones[0].number) if sheet.phones else None,
-        "courriel": sheet.email or None,
+        **_place_and_contact(sheet),
         "contact_nom_prenom": None,
         "lien_source": f"{base_url}/annuaire/{sheet.slug}" if base_url else None,
         "zone_eligibilite": [sheet.insee] if sheet.insee else None,
