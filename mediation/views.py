@@ -100,11 +100,15 @@ def index():
         (400 if errors else 200)
 
 
-def _workshop_or_404(wid: str):
-    workshop = store().workshop(wid)
-    if workshop is None:
+def _or_404(found):
+    """`found`, or a 404 page when it is None (no such workshop, person or contribution)."""
+    if found is None:
         abort(404)
-    return workshop
+    return found
+
+
+def _workshop_or_404(wid: str):
+    return _or_404(store().workshop(wid))
 
 
 @bp.route("/<wid>", methods=["GET"])
@@ -191,9 +195,7 @@ def people():
 @role_required("mediateur")
 def person(pid: str):
     """One participant's contributions, to continue their drafts."""
-    found = store().participant(pid)
-    if found is None:
-        abort(404)
+    found = _or_404(store().participant(pid))
     workshops = [w for w in (store().workshop(wid) for wid in found.workshops) if w]
     return render_template("mediation/person.html", person=found, items=store().by_participant(pid),
                            workshops=workshops, kinds=KINDS)
@@ -221,9 +223,7 @@ def erase_person(pid: str):
     """Erase a participant entirely (admins), after typing the pseudonym to confirm."""
     from mediation.privacy import erase_participant
 
-    found = store().participant(pid)
-    if found is None:
-        abort(404)
+    found = _or_404(store().participant(pid))
     if " ".join(request.form.get("confirm", "").split()).casefold() != found.pseudonym.casefold():
         flash(_("Pour effacer, recopiez exactement le pseudonyme."), "error")
         return redirect(url_for("mediation.person", pid=pid)), 303
@@ -329,9 +329,7 @@ def view(cid: str):
 @role_required("mediateur")
 def withdraw(cid: str):
     """Withdraw a contribution at the person's request: unpublished at once, everywhere."""
-    item = store().get(cid)
-    if item is None:
-        abort(404)
+    _or_404(store().get(cid))
     reason = request.form.get("reason", "").strip()[:500] or _("à la demande de la personne")
     try:
         store().update(cid, lambda c: c.move_to("retire", reason), current_username(), "retrait")
@@ -348,9 +346,7 @@ def withdraw(cid: str):
 @role_required("admin")
 def purge(cid: str):
     """Erase one withdrawn or refused contribution for good (admins)."""
-    item = store().get(cid)
-    if item is None:
-        abort(404)
+    item = _or_404(store().get(cid))
     if item.status not in ("retire", "refuse", "brouillon"):
         abort(409, description=_("Retirez d'abord la contribution."))
     store().purge_contribution(cid, current_username())

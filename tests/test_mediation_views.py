@@ -414,6 +414,16 @@ def test_unknown_or_malformed_ids_are_not_found(med, url):
     assert actor.get(url).status_code == 404
 
 
+@pytest.mark.parametrize(("method", "url"), [
+    ("get", "/atelier/p-000000000000"), ("get", "/atelier/personnes/p-000000000000"),
+    ("post", "/atelier/personnes/p-000000000000/effacer"), ("post", "/atelier/c/c-000000000000/retirer"),
+    ("post", "/atelier/c/c-000000000000/purger")])
+def test_unknown_workshop_person_or_contribution_is_not_found(med, method, url):
+    admin = Actor(med, "admin")
+    response = admin.get(url) if method == "get" else admin.post(url, {"confirm": "x"}, "/atelier/")
+    assert response.status_code == 404
+
+
 # ---------------------------------------------------------------- bad input
 
 
