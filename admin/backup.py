@@ -37,7 +37,7 @@ import shutil
 import tarfile
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -118,6 +118,27 @@ def _skipped(name: str) -> bool:
             or name == ".throttle")
 
 
+def document_folders(data_dir: Path) -> Iterator[Path]:
+    """Every document folder under the data folder, by name (derived, temp and staging folders excluded)."""
+
+    def walk(folder: Path, top: bool):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        for entry in entries:
+            if (top and entry.name in EXCLUDED_TOP) or _skipped(entry.name):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                path = Path(entry.path)
+                if is_document(path):
+                    yield path
+                else:
+                    yield from walk(path, False)
+
+    yield from walk(Path(data_dir), True)
+
+
 def _append_only(name: str) -> bool:
     return name in APPEND_ONLY_NAMES or name.endswith(APPEND_ONLY_SUFFIXES)
 
@@ -163,7 +184,7 @@ class _Snapshot:
     def run(self) -> None:
         self._walk(self.data_dir, top=True)
         # A rename moves a document folder: stage again what was replaced meanwhile.
-        for folder in self._document_folders(self.data_dir, top=True):
+        for folder in document_folders(self.data_dir):
             rel = folder.relative_to(self.data_dir).as_posix()
             try:
                 inode = os.stat(folder).st_ino
@@ -174,21 +195,6 @@ class _Snapshot:
                 self._stage_document(folder)
         for log_path in self.store_logs:
             self._stage_store_log(log_path)
-
-    def _document_folders(self, folder: Path, top: bool = False):
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except FileNotFoundError:
-            return
-        for entry in entries:
-            if (top and entry.name in EXCLUDED_TOP) or _skipped(entry.name):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                path = Path(entry.path)
-                if is_document(path):
-                    yield path
-                else:
-                    yield from self._document_folders(path)
 
     def _walk(self, folder: Path, top: bool = False) -> None:
         try:

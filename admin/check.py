@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from admin.backup import EXCLUDED_TOP, RESTORE_PREFIX, STAGING_PREFIX, is_document
+from admin.backup import EXCLUDED_TOP, RESTORE_PREFIX, STAGING_PREFIX, document_folders, is_document
 from wiki.store import REV_WIDTH, TEMP_PREFIX, _parse_log_line, file_lock
 
 # A temp file outside a document folder is only removed when older than this (a writer
@@ -118,28 +118,6 @@ def _age(path: Path) -> float:
         return time.time() - path.lstat().st_mtime
     except FileNotFoundError:
         return 0.0
-
-
-def document_folders(data_dir: Path) -> Iterable[Path]:
-    """Every document folder under the data folder (derived folders excluded)."""
-
-    def walk(folder: Path, top: bool):
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except (FileNotFoundError, NotADirectoryError):
-            return
-        for entry in entries:
-            if (top and entry.name in EXCLUDED_TOP) or entry.name.startswith(
-                    (TEMP_PREFIX, STAGING_PREFIX, RESTORE_PREFIX)):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                path = Path(entry.path)
-                if is_document(path):
-                    yield path
-                else:
-                    yield from walk(path, False)
-
-    yield from walk(Path(data_dir), True)
 
 
 def _read_current(folder: Path) -> tuple[str, int | None]:
