@@ -25,6 +25,7 @@ from pathlib import Path
 from mediation.model import (
     N_,
     Contribution,
+    JsonDocument,
     ModelError,
     Participant,
     Workshop,
@@ -60,6 +61,16 @@ class MediationStore:
         with file_lock(folder / ".update-lock"):
             yield
 
+    @staticmethod
+    def _read(store: DocumentStore, cls: type[JsonDocument], prefix: str, doc_id: str):
+        """Document `doc_id` as a `cls`, or None when the id is malformed, unknown, deleted or unreadable."""
+        if not DOC_ID_RE.match(doc_id or "") or not doc_id.startswith(prefix):
+            return None
+        try:
+            return cls.from_json(store.load(doc_id).text)
+        except (NotFound, ValueError, TypeError):
+            return None
+
     # ------------------------------------------------------------ workshops
 
     def open_workshop(self, title: str, mediator: str, place: str = "", place_label: str = "") -> Workshop:
@@ -73,12 +84,7 @@ class MediationStore:
 
     def workshop(self, wid: str) -> Workshop | None:
         """A workshop, or None."""
-        if not DOC_ID_RE.match(wid or "") or not wid.startswith("w-"):
-            return None
-        try:
-            return Workshop.from_json(self.workshops.load(wid).text)
-        except (NotFound, ValueError):
-            return None
+        return self._read(self.workshops, Workshop, "w-", wid)
 
     def all_workshops(self) -> list[Workshop]:
         """Every workshop, open ones first, newest first."""
@@ -100,12 +106,7 @@ class MediationStore:
 
     def participant(self, pid: str) -> Participant | None:
         """A participant, or None."""
-        if not DOC_ID_RE.match(pid or "") or not pid.startswith("p-"):
-            return None
-        try:
-            return Participant.from_json(self.participants.load(pid).text)
-        except (NotFound, ValueError):
-            return None
+        return self._read(self.participants, Participant, "p-", pid)
 
     def all_participants(self) -> list[Participant]:
         """Every participant, by pseudonym."""
@@ -144,10 +145,7 @@ class MediationStore:
 
     def create(self, kind: str, participant: str, workshop: str, mediator: str, author: str) -> Contribution:
         """A new draft contribution."""
-        item = Contribution(new_id("c"), kind, participant, workshop, mediator)
-        self.contributions.save(item.id, item.to_json(), author=author, comment="brouillon",
-                                meta={"status": item.status})
-        return item
+        return self.add(Contribution(new_id("c"), kind, participant, workshop, mediator), author)
 
     def add(self, item: Contribution, author: str) -> Contribution:
         """Store a contribution made in memory (its first revision)."""
@@ -157,12 +155,7 @@ class MediationStore:
 
     def get(self, cid: str) -> Contribution | None:
         """A contribution, or None when unknown, deleted or unreadable."""
-        if not DOC_ID_RE.match(cid or "") or not cid.startswith("c-"):
-            return None
-        try:
-            return Contribution.from_json(self.contributions.load(cid).text)
-        except (NotFound, ValueError, TypeError):
-            return None
+        return self._read(self.contributions, Contribution, "c-", cid)
 
     def all(self) -> list[Contribution]:
         """Every contribution (any status), oldest first (treat them as read-only).

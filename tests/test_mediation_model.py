@@ -172,3 +172,19 @@ def test_listing_follows_every_change(tmp_path):
     assert [c.text for c in other.all()] == ["v2"]
     store.purge_contribution(item.id, "admin")
     assert other.all() == []
+
+
+@pytest.mark.parametrize("text", ["not json", '{"id": "x"}'])
+def test_unreadable_documents_read_as_none(tmp_path, text):
+    store = MediationStore(tmp_path)
+    workshop = store.open_workshop("Atelier", "medi")
+    person = store.add_participant("Soleil", "medi")
+    item = store.create("texte", person.id, workshop.id, "medi", "medi")
+    for docs, doc_id in ((store.workshops, workshop.id), (store.participants, person.id),
+                         (store.contributions, item.id)):
+        docs.save(doc_id, text, author="test")
+    assert store.workshop(workshop.id) is None
+    assert store.participant(person.id) is None
+    assert store.get(item.id) is None
+    assert store.workshop(item.id) is None  # an id of another kind
+    assert store.get("../" + item.id) is None
