@@ -134,6 +134,14 @@ def load_visible(name: str, rev: int | None = None) -> cal.Entry:
     return entry
 
 
+def load_or_404(name: str) -> cal.Entry:
+    """The current version of an event, for members' actions (404 if missing)."""
+    try:
+        return cal.load(events(), name)
+    except NotFound:
+        abort(404)
+
+
 def _parse_day(raw: str | None, today: date) -> tuple[date, str | None]:
     if not raw:
         return today, None
@@ -346,7 +354,7 @@ def my_link():
 def feed_atom():
     """Atom feed of the public events, newest change first."""
     entries = sorted(public_entries(), key=lambda e: e.revision.time, reverse=True)[:50]
-    data = atom.build(entries, title=f"{current_app.config['SITE_NAME']} — agenda",
+    data = atom.build(entries, title=_("%(site)s — agenda", site=current_app.config["SITE_NAME"]),
                       feed_url=url_for("agenda.feed_atom", _external=True),
                       page_url=url_for("agenda.index", _external=True),
                       event_url=lambda n: event_url(n, external=True), location=location)
@@ -383,10 +391,7 @@ def new():
 @login_required
 def edit(name: str):
     """Change an event; the form carries its base revision (no edit is silently lost)."""
-    try:
-        current = cal.load(events(), name)
-    except NotFound:
-        abort(404)
+    current = load_or_404(name)
     if request.method == "GET":
         return render_template("agenda/edit.html", **_form_context(
             form_values(current.event), {}, name=name, base_rev=current.revision.number,
@@ -512,10 +517,7 @@ def _can_review(structure: str) -> bool:
 @login_required
 def reviewed(name: str):
     """A référent (or a moderator) marks a change as checked."""
-    try:
-        entry = cal.load(events(), name)
-    except NotFound:
-        abort(404)
+    entry = load_or_404(name)
     if not _can_review(entry.event.structure):
         abort(403, description=_("Seuls les référents de la structure peuvent vérifier ce changement."))
     from directory.sheet import mark_reviewed
@@ -586,10 +588,7 @@ def revert(name: str):
 @login_required
 def delete(name: str):
     """Remove a mistaken event (a cancelled one should rather stay, as « annulé »)."""
-    try:
-        cal.load(events(), name)
-    except NotFound:
-        abort(404)
+    load_or_404(name)
     if request.form.get("confirm") != "1":
         flash(_("Cochez « Je confirme la suppression » pour supprimer l'événement."), "error")
         return redirect(url_for("agenda.edit", name=name), 303)
@@ -619,10 +618,7 @@ def minutes_name(day: date, title: str) -> str:
 @login_required
 def minutes(name: str):
     """Create the meeting-minutes page from the wiki template, linked both ways (one click)."""
-    try:
-        entry = cal.load(events(), name)
-    except NotFound:
-        abort(404)
+    entry = load_or_404(name)
     pages = current_app.extensions["reperes"]["pages"]
     event = entry.event
     if event.minutes_page and pages.exists(event.minutes_page):

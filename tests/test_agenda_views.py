@@ -92,6 +92,15 @@ def test_unknown_event_is_404(client, mixed):
     assert client.get("/agenda/evenement/..%2Fapp.py").status_code == 404
 
 
+@pytest.mark.parametrize("action", ["modifier", "verifie", "supprimer", "compte-rendu"])
+def test_members_actions_on_an_unknown_event_are_404(client, auth, mixed, action):
+    auth.login("anne")
+    url = f"/agenda/evenement/nope/{action}"
+    response = client.get(url) if action == "modifier" else \
+        client.post(url, data={"csrf_token": auth.token("/agenda/"), "confirm": "1"})
+    assert response.status_code == 404
+
+
 def test_ics_holds_public_events_only_with_cancellation(client, mixed):
     response = client.get("/agenda.ics")
     assert response.status_code == 200
