@@ -65,8 +65,16 @@ def _listen(app, source: Source) -> None:
         index.notify(source.kind, None)
 
 
+MAX_ATTACHMENT_TEXT = 1_000_000  # characters of attached files' text indexed per page
+
+
 def extract_page(name: str, revision, attachments=None) -> SearchDoc | None:
-    """A wiki page as the index sees it: plain text, names of its files, public flag."""
+    """A wiki page as the index sees it: plain text, names and text of its files, public flag.
+
+    The text of its PDF, office and text files (read once per version, see
+    wiki.attachments) follows the page body, each under its name: it is public exactly
+    when the page is. `extra["files"]` names the files whose text is in the body.
+    """
     import re
 
     from search.text import plain_text
@@ -75,12 +83,59 @@ def extract_page(name: str, revision, attachments=None) -> SearchDoc | None:
     if revision.meta.get("deleted") or revision.meta.get("redirect"):
         return None
     body = plain_text(revision.text)
+    extra = {}
     if attachments is not None:
-        names = [re.sub(r"[_.\-]+", " ", a.filename) for a in attachments.list(name)]
+        files = attachments.list(name)
+        names = [re.sub(r"[_.\-]+", " ", a.filename) for a in files]
         if names:
             body += "\nFichiers joints : " + ", ".join(names)
+        room, with_text = MAX_ATTACHMENT_TEXT, []
+        for item in files:
+            if room <= 0:
+                break
+            if item.category not in ("pdf", "office", "text"):
+                continue
+            try:
+                text = attachments.text(name, item.filename)[:room]
+            except Exception:  # a file must never keep its page out of the index
+                continue
+            if text.strip():
+                body += f"\n\n« {item.filename} » : {text}"
+                room -= len(text)
+                with_text.append(item.filename)
+        if with_text:
+            extra["files"] = with_text
     return SearchDoc(kind="pages", key=name, title=name, url=default_link_url(name),
-                     body=body, public=bool(revision.meta.get("public")), modified=revision.time)
+                     body=body, public=bool(revision.meta.get("public")), extra=extra,
+                     modified=revision.time)
+
+
+def matched_file(app, hit) -> str | None:
+    """The attached file a page result's snippet was taken from (None: the page, or unknown).
+
+    Cheap: only already extracted texts are read, of the files the page's entry names.
+    """
+    import re
+
+    from search.text import plain_text
+
+    files = (hit.extra or {}).get("files") if hit.kind == "pages" else None
+    store = app.extensions.get("reperes", {}).get("page_attachments")
+    if not files or store is None:
+        return None
+    passage = "".join(part for part, _mark in hit.snippet)
+    for filename in files:
+        if f"« {filename} »" in passage:
+            return filename
+    squash = re.compile(r"\W+")
+    key = squash.sub("", passage).casefold()
+    if len(key) < 12:
+        return None
+    for filename in files[:10]:
+        text = store.text(hit.key, filename, extract=False)
+        if key in squash.sub("", plain_text(text)).casefold():
+            return filename
+    return None
 
 
 def init_app(app) -> None:
@@ -90,6 +145,7 @@ def init_app(app) -> None:
     from search import cli, views
     from search.index import SearchIndex
     from search.text import DEFAULT_SYNONYMS
+    from web import startup
     from wiki.store import atomic_write
 
     data_dir = Path(app.config["DATA_DIR"])
@@ -111,7 +167,8 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.reindex)
     views.add_menus(app)
-    index.check_at_start()
+    # Compare the index with the stores (or rebuild it) once per server start, in a worker.
+    startup.register(app, lambda app: index.check_at_start())
     reperes["search_ready"] = True
 
 

@@ -4,6 +4,8 @@
     <page folder>/attachments/<quoted file name>/00000001.data    the bytes (immutable)
     <page folder>/attachments/<quoted file name>/00000001.json    type, size, author, time...
     <page folder>/attachments/<quoted file name>/00000001.t320    thumbnails of images
+    <page folder>/attachments/<quoted file name>/00000001.txt     its text, for search (derived)
+    <page folder>/attachments/<quoted file name>/removed          present: taken off the page
 
 Sending a file with a name already used adds a version: nothing is ever overwritten
 (files are created with os.link, numbers allocated under an fcntl lock). The type
@@ -11,27 +13,42 @@ is read from the content (media.sniff), never from the name or the browser; a na
 whose extension says something else is refused. Images are re-encoded by
 media.images (EXIF and GPS dropped, orientation applied, bombs refused).
 The attachments live in the page's folder, so they follow a rename.
+
+The text of PDF, office and text files (media.text) is read once per version, in a child
+process, the first time search asks for it, and kept next to the bytes (`NNNNNNNN.txt`): it
+goes wherever they go (rename, purge, backup) and a reindex does not parse every PDF again.
+Removing a file from a page writes `removed` (who, when): the versions stay on disk, as a
+deleted page's revisions do, but the file is no longer listed, served or searched; sending a
+file of that name again adds a version and brings it back. Listeners (the search index)
+are told of every upload and removal with a wiki.store.Change naming the page.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from i18n import N_
 from media.images import ImageError, process_image
 from media.sniff import UnsupportedType, sniff
+from media.text import extract_text_bounded, is_readable
 from wiki.names import InvalidName, quote, unquote
-from wiki.store import REV_WIDTH, DocumentStore, atomic_write, create_exclusive, file_lock
+from wiki.store import REV_WIDTH, Change, DocumentStore, atomic_write, create_exclusive, file_lock
+
+log = logging.getLogger(__name__)
 
 MAX_FILENAME_LENGTH = 120
 THUMB_SIZES = (320, 960)
 ACCEPTED_CATEGORIES = ("image", "pdf", "office", "audio", "text")
+TEXT_CATEGORIES = ("pdf", "office", "text")  # whose text search reads (media.text)
+REMOVED = "removed"
 # What the extension of the name may be, for each type read from the content.
 EXTENSIONS = {
     "jpg": {"jpg", "jpeg", "jpe", "jfif"},
@@ -133,8 +150,17 @@ def prepare(raw_name: str, data: bytes, *, max_pixels: int = 40_000_000) -> Prep
 class AttachmentStore:
     """The attachments of the documents of one DocumentStore."""
 
-    def __init__(self, documents: DocumentStore):
+    def __init__(self, documents: DocumentStore, extract: Callable[[Path, str], str] = extract_text_bounded):
         self.documents = documents
+        self.extract = extract  # (path of the bytes, mime) -> text; never raises
+        self.listeners: list[Callable[[Change], None]] = []
+
+    def _notify(self, action: str, page: str) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(Change(action, page, None))
+            except Exception:  # a listener (search index) must never fail an upload
+                log.exception("attachment listener failed for %s", page)
 
     def _root(self, page: str) -> Path:
         return self.documents.path(page) / "attachments"
@@ -178,7 +204,46 @@ class AttachmentStore:
                 for path in folder.glob(f"{stem}.*"):
                     path.unlink(missing_ok=True)
                 raise
+            (folder / REMOVED).unlink(missing_ok=True)  # a removed file sent again comes back
+        self._notify("ATTACH", page)
         return meta
+
+    def remove(self, page: str, filename: str, *, author: str) -> Attachment:
+        """Take a file off a page (its versions stay on disk); FileNotFoundError when not there."""
+        folder = self._folder(page, filename)
+        if not folder.is_dir():
+            raise FileNotFoundError(filename)
+        with file_lock(folder / ".lock"):
+            meta = self._load(folder, self._current(folder))
+            if meta is None or (folder / REMOVED).exists():
+                raise FileNotFoundError(filename)
+            record = {"author": author, "time": time.time(), "version": meta.version}
+            atomic_write(folder / REMOVED, json.dumps(record, ensure_ascii=False) + "\n")
+        self._notify("DETACH", page)
+        return meta
+
+    def text(self, page: str, filename: str, *, extract: bool = True) -> str:
+        """Text of the current version of a PDF, office or text file ("" for others), for search.
+
+        Read once per version (self.extract) and kept in `NNNNNNNN.txt` next to the bytes;
+        extract=False only reads what was kept ("" when the text was never read).
+        """
+        try:
+            meta, data = self.get(page, filename)
+        except FileNotFoundError:
+            return ""
+        if meta.category not in TEXT_CATEGORIES or not is_readable(meta.mime):
+            return ""
+        cache = data.with_suffix(".txt")
+        with contextlib.suppress(FileNotFoundError, OSError, UnicodeDecodeError):
+            return cache.read_text(encoding="utf-8")
+        if not extract:
+            return ""
+        text = self.extract(data, meta.mime)
+        with contextlib.suppress(OSError), file_lock(data.parent / ".lock"):  # a full disk: read again next time
+            if data.exists():
+                atomic_write(cache, text)
+        return text
 
     def _load(self, folder: Path, version: int) -> Attachment | None:
         try:
@@ -191,7 +256,7 @@ class AttachmentStore:
     def get(self, page: str, filename: str, version: int | None = None) -> tuple[Attachment, Path]:
         """One version (the current by default) and the path of its bytes; FileNotFoundError."""
         folder = self._folder(page, filename)
-        current = self._current(folder)
+        current = 0 if (folder / REMOVED).exists() else self._current(folder)
         version = current if version is None else version
         if not 1 <= version <= current:
             raise FileNotFoundError(filename)
@@ -210,6 +275,8 @@ class AttachmentStore:
     def versions(self, page: str, filename: str) -> list[Attachment]:
         """Every version of a file, oldest first."""
         folder = self._folder(page, filename)
+        if (folder / REMOVED).exists():
+            return []
         out = []
         for version in range(1, self._current(folder) + 1):
             meta = self._load(folder, version)
@@ -232,6 +299,6 @@ class AttachmentStore:
                 unquote(entry.name)
                 folder = Path(entry.path)
                 meta = self._load(folder, self._current(folder))
-                if meta is not None:
+                if meta is not None and not (folder / REMOVED).exists():
                     out.append(meta)
         return sorted(out, key=lambda a: a.filename.casefold())
