@@ -105,9 +105,8 @@ def matches(event: Event, *, besoin: str = "", public: str = "", gratuit: bool =
     return not (kind and event.kind != kind)
 
 
-def items_between(all_entries: Iterable[Entry], first: date, last: date, **filters) -> list[Item]:
-    """Occurrences overlapping the local days first..last (inclusive), sorted by start."""
-    window = (rec.local_midnight(first), rec.local_midnight(last + timedelta(days=1)))
+def _items_in(all_entries: Iterable[Entry], window: tuple[datetime, datetime], filters: dict) -> list[Item]:
+    """Occurrences of the matching events within the window, sorted by start, then title."""
     out = [
         Item(occ, entry)
         for entry in all_entries
@@ -117,18 +116,16 @@ def items_between(all_entries: Iterable[Entry], first: date, last: date, **filte
     return sorted(out, key=lambda i: (i.occurrence.start, i.entry.event.title.casefold()))
 
 
+def items_between(all_entries: Iterable[Entry], first: date, last: date, **filters) -> list[Item]:
+    """Occurrences overlapping the local days first..last (inclusive), sorted by start."""
+    window = (rec.local_midnight(first), rec.local_midnight(last + timedelta(days=1)))
+    return _items_in(all_entries, window, filters)
+
+
 def upcoming(all_entries: Iterable[Entry], now: datetime, limit: int = 5, days: int = 92,
              **filters) -> list[Item]:
     """The next occurrences (ongoing ones included) within `days`, at most `limit`."""
-    window = (now, now + timedelta(days=days))
-    out = [
-        Item(occ, entry)
-        for entry in all_entries
-        if matches(entry.event, **filters)
-        for occ in entry.event.occurrences(window)
-    ]
-    out.sort(key=lambda i: (i.occurrence.start, i.entry.event.title.casefold()))
-    return out[:limit]
+    return _items_in(all_entries, (now, now + timedelta(days=days)), filters)[:limit]
 
 
 def months_with_events(all_entries: Iterable[Entry]) -> list[tuple[str, int]]:
