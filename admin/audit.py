@@ -30,10 +30,8 @@ Ordinary edits are not repeated here: each document's edit-log already has them.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
-import os
 import re
 import time
 from collections.abc import Callable
@@ -41,7 +39,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wiki.store import Change, NotFound
+from wiki.store import Change, NotFound, append_locked
 
 log = logging.getLogger(__name__)
 
@@ -89,15 +87,7 @@ def record(app_or_datadir, actor: str, action: str, target: str, detail: str = "
     }
     line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
     try:
-        path = log_path(_data_dir(app_or_datadir), now)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            os.write(fd, line)
-            os.fsync(fd)
-        finally:
-            os.close(fd)  # also releases the lock
+        append_locked(log_path(_data_dir(app_or_datadir), now), line)
     except OSError:
         log.exception("could not write the audit line %r", entry)
         return False

@@ -28,16 +28,15 @@ backup was being taken.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
-import os
 import secrets
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from admin import audit
+from wiki.store import append_locked
 
 log = logging.getLogger(__name__)
 
@@ -56,14 +55,7 @@ def _append(path: Path, entries: Iterable[dict]) -> None:
     data = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in entries)
     if not data:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        os.write(fd, data.encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    append_locked(path, data.encode("utf-8"))
 
 
 def record_erasure(app, target: str, *, actor: str, kind: str = "participant",

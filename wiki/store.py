@@ -160,6 +160,18 @@ def create_exclusive(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
+def append_locked(path: Path, data: bytes) -> None:
+    """Append data to a file (its folder made) under an exclusive fcntl lock, then fsync it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)  # also releases the lock
+
+
 @contextlib.contextmanager
 def file_lock(path: Path) -> Iterator[None]:
     """Hold an exclusive fcntl lock on path (released by the kernel if the process dies)."""
