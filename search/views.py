@@ -67,6 +67,14 @@ def search():
                            results=results, errors=errors), status
 
 
+@bp.app_template_global("matched_file")
+def matched_file(hit) -> str | None:
+    """For the results: the attached file a page result's snippet comes from, if known."""
+    from search import matched_file as find
+
+    return find(current_app, hit)
+
+
 @bp.route("/recherche/suggestions")
 def suggestions():
     """Structure names matching what is typed (for the search box), as JSON."""

@@ -23,6 +23,7 @@ def init_app(app):
     ext["pages"] = store
     ext["page_links"] = link_index
     ext["page_attachments"] = AttachmentStore(store)
+    ext["page_attachments"].listeners.append(lambda change: _reindex_page(ext, change))
     ext["edit_notices"] = EditNotices(data_dir / "derived" / "editing", app.config["EDIT_NOTICE_MINUTES"])
     app.register_blueprint(views.bp)
     app.cli.add_command(wiki_cli)
@@ -34,6 +35,13 @@ def init_app(app):
 
     add_menu(app, "wiki.index", _l("Wiki"), order=30, role="member")
     add_menu(app, "wiki.recent", _l("Modifications récentes"), order=31, role="member")
+
+
+def _reindex_page(ext: dict, change) -> None:
+    """A file sent or taken off: the search index (made later by search.init_app) reads the page again."""
+    index = ext.get("search_index")
+    if index is not None:
+        index.notify("pages", change.name)
 
 
 @click.group("wiki", help="Entretenir le wiki. / Wiki maintenance.")

@@ -6,7 +6,7 @@ checks who may do what, reads the form and picks the template.
     GET  /wiki/<name>                       view (?rev=N an old version)
     GET  /wiki/<name>?action=edit|history|raw|diff|rename|delete|attachments
     POST /wiki/<name>                       save (form field base_rev; merge or conflict page)
-    POST /wiki/<name>?action=revert|rename|delete|upload|task
+    POST /wiki/<name>?action=revert|rename|delete|upload|remove-file|task
     GET  /fichiers/<name>/<file>            an attachment (?v=N version, ?t=320 thumbnail)
     GET  /nouvelle-page, /recent, /recent.atom
 """
@@ -227,7 +227,8 @@ def page(name: str):
         if not is_member():
             return login_manager.unauthorized()
         post_actions = {"edit": edit, "view": edit, "revert": revert, "rename": rename, "delete": delete,
-                        "upload": upload, "task": toggle_task, "cancel": cancel_edit, "editing": still_editing}
+                        "upload": upload, "remove-file": remove_file, "task": toggle_task,
+                        "cancel": cancel_edit, "editing": still_editing}
         if action not in post_actions:
             abort(400, description=_("Action inconnue."))
         return post_actions[action](name)
@@ -553,6 +554,19 @@ def upload(name: str):
                     f=stored.filename, n=stored.version), "success")
         else:
             flash(_("« %(f)s » est joint à la page.", f=stored.filename), "success")
+    return redirect(url_for("wiki.page", name=name, action="attachments"), 303)
+
+
+def remove_file(name: str):
+    """Take a file off a page: no longer listed, served or searched; its versions stay on disk."""
+    _current_or_404(name)
+    filename = request.form.get("filename", "")
+    try:
+        removed = attachments().remove(name, filename, author=current_username())
+    except FileNotFoundError:
+        return attachment_list(name, _("Ce fichier n'est pas (ou plus) joint à la page."), 404)
+    flash(_("« %(f)s » est retiré de la page. Envoyer à nouveau un fichier de ce nom le remet.",
+            f=removed.filename), "success")
     return redirect(url_for("wiki.page", name=name, action="attachments"), 303)
 
 
