@@ -123,12 +123,20 @@ def matched_file(app, hit) -> str | None:
     store = app.extensions.get("reperes", {}).get("page_attachments")
     if not files or store is None:
         return None
-    passage = "".join(part for part, _mark in hit.snippet)
-    for filename in files:
-        if f"« {filename} »" in passage:
-            return filename
+    passage, first_hit = "", None
+    for part, mark in hit.snippet:
+        if mark and first_hit is None:
+            first_hit = len(passage)
+        passage += part
+    if first_hit is None:
+        return None
+    labels = sorted((at, f) for f in files if (at := passage.find(f"« {f} »")) >= 0)
+    before = [f for at, f in labels if at < first_hit]
+    if before:  # the matching words follow a file's heading
+        return before[-1]
+    # The passage began inside some text: is that text (up to the next heading) a file's?
     squash = re.compile(r"\W+")
-    key = squash.sub("", passage).casefold()
+    key = squash.sub("", passage[:labels[0][0]] if labels else passage).casefold()
     if len(key) < 12:
         return None
     for filename in files[:10]:
