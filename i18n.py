@@ -15,6 +15,7 @@ reference files (`extract_json_labels`, see babel.cfg).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 
 from markupsafe import escape
@@ -85,6 +86,31 @@ def translate(text) -> str:
         except (KeyError, TypeError, ValueError):
             return str(text)
     return _translate(text) if isinstance(text, str) else text
+
+
+def cli_language(environ=None) -> str:
+    """The language of the command line, from the standard environment (LC_ALL, then LC_MESSAGES,
+    then LANG, as gettext reads them): English when it asks for English, French otherwise."""
+    environ = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if environ.get(name):
+            return "en" if environ[name].lower().startswith("en") else "fr"
+    return "fr"
+
+
+def translate_commands(command) -> None:
+    """Put a click command's help (its options' and subcommands' too) in the current language.
+
+    Helps are written in French and marked with N_; the French text is kept, so a later call
+    in another language starts again from it. Called each time a command is looked up.
+    """
+    for item in (command, *getattr(command, "params", ())):
+        for attr in ("help", "short_help"):
+            original = item.__dict__.setdefault(f"_fr_{attr}", getattr(item, attr, None))
+            if isinstance(original, str):
+                setattr(item, attr, translate(original))
+    for sub in getattr(command, "commands", {}).values():
+        translate_commands(sub)
 
 
 def extract_json_labels(fileobj, keywords, comment_tags, options):

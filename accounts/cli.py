@@ -11,19 +11,20 @@ from flask.cli import with_appcontext
 from accounts.auth import users
 from accounts.users import ROLES, UserError
 from admin import audit
+from i18n import N_
 
 
-@click.group("user", help="Gérer les comptes des membres. / Manage member accounts.")
+@click.group("user", help=N_("Gérer les comptes des membres."))
 def user_cli():
     """Group of account commands."""
 
 
-@user_cli.command("add", help="Créer un compte (mot de passe généré et affiché une fois). / Create an account.")
+@user_cli.command("add", help=N_("Créer un compte (mot de passe généré et affiché une fois)."))
 @click.argument("name")
 @click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), default=["member"],
-              help="Rôle (répétable). / Role (repeatable).")
-@click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard. / Read password from stdin.")
-@click.option("--display-name", default="", help="Nom affiché. / Display name.")
+              help=N_("Rôle (répétable)."))
+@click.option("--password-stdin", is_flag=True, help=N_("Lire le mot de passe sur l'entrée standard."))
+@click.option("--display-name", default="", help=N_("Nom affiché."))
 @with_appcontext
 def add(name, roles, password_stdin, display_name):
     """Create an account."""
@@ -38,7 +39,7 @@ def add(name, roles, password_stdin, display_name):
         click.echo(f"Mot de passe : {password}")
 
 
-@user_cli.command("list", help="Lister les comptes. / List accounts.")
+@user_cli.command("list", help=N_("Lister les comptes."))
 @with_appcontext
 def list_users():
     """Print one line per account."""
@@ -47,7 +48,7 @@ def list_users():
         click.echo(f"{user.username}\t{','.join(user.roles)}\t{state}")
 
 
-@user_cli.command("disable", help="Désactiver un compte. / Disable an account.")
+@user_cli.command("disable", help=N_("Désactiver un compte."))
 @click.argument("name")
 @with_appcontext
 def disable(name):
@@ -55,7 +56,7 @@ def disable(name):
     _set_active(name, False)
 
 
-@user_cli.command("enable", help="Réactiver un compte. / Enable an account.")
+@user_cli.command("enable", help=N_("Réactiver un compte."))
 @click.argument("name")
 @with_appcontext
 def enable(name):
@@ -73,9 +74,9 @@ def _set_active(name, active):
     click.echo(f"Compte « {name} » {'réactivé' if active else 'désactivé'}.")
 
 
-@user_cli.command("reset-password", help="Nouveau mot de passe (généré, ou lu sur stdin). / Reset a password.")
+@user_cli.command("reset-password", help=N_("Nouveau mot de passe (généré, ou lu sur stdin)."))
 @click.argument("name")
-@click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard. / Read password from stdin.")
+@click.option("--password-stdin", is_flag=True, help=N_("Lire le mot de passe sur l'entrée standard."))
 @with_appcontext
 def reset_password(name, password_stdin):
     """Set a new password and end the account's sessions."""

@@ -13,6 +13,7 @@ from admin import audit
 from admin.backup import BackupError, backup_dir, create_backup, human_size, restore_archive
 from admin.check import KINDS, check, media_sets, repair
 from admin.erasures import MIRROR_NAME, erasers, journal_path, pending, read_journal, reapply
+from i18n import N_
 
 
 def _actor() -> str:
@@ -22,14 +23,12 @@ def _actor() -> str:
         return "cli"
 
 
-@click.command("backup", help=(
-    "Sauvegarder le dossier des données dans DEST (par défaut BACKUP_DIR), même pendant que "
-    "le site tourne : archive .tar.gz avec manifeste (taille et SHA-256 de chaque fichier). / "
-    "Back up the data folder into DEST (default BACKUP_DIR), consistent while the site runs."))
+@click.command("backup", help=N_("Sauvegarder le dossier des données dans DEST (par défaut BACKUP_DIR), même "
+                                   "pendant que le site tourne : archive .tar.gz avec manifeste (taille et SHA-256 "
+                                   "de chaque fichier)."))
 @click.argument("dest", required=False, type=click.Path(file_okay=False))
 @click.option("--keep", type=click.IntRange(min=1), default=None,
-              help="Ne garder que les N sauvegardes les plus récentes de DEST. / "
-                   "Keep only the N newest backups in DEST.")
+              help=N_("Ne garder que les N sauvegardes les plus récentes de DEST."))
 @with_appcontext
 def backup_command(dest, keep):
     """Write a backup archive and print where and how big."""
@@ -98,20 +97,15 @@ def _print_report(report) -> None:
         click.echo(f"{len(report.problems)} problème(s) : " + " ; ".join(KINDS[k] for k in kinds) + ".")
 
 
-@click.command("restore", help=(
-    "Restaurer l'archive ARCHIVE dans le dossier DATA_DIR : vérifie d'abord le manifeste, "
-    "refuse un dossier non vide sans --force, rejoue les effacements faits depuis, reconstruit "
-    "l'index puis lance check. / Restore ARCHIVE into DATA_DIR: verifies the manifest first, "
-    "refuses a non-empty folder without --force, re-applies later erasures, rebuilds the "
-    "index, then runs check."))
+@click.command("restore", help=N_("Restaurer l'archive ARCHIVE dans le dossier DATA_DIR : vérifie d'abord le "
+                                    "manifeste, refuse un dossier non vide sans --force, rejoue les effacements faits "
+                                    "depuis, reconstruit l'index puis lance check."))
 @click.argument("archive", type=click.Path(dir_okay=False))
 @click.argument("data_dir", type=click.Path(file_okay=False))
 @click.option("--force", is_flag=True,
-              help="Accepter un dossier non vide (son contenu est mis de côté, pas effacé). / "
-                   "Accept a non-empty folder (its content is moved aside, not deleted).")
+              help=N_("Accepter un dossier non vide (son contenu est mis de côté, pas effacé)."))
 @click.option("--journal", "journals", multiple=True, type=click.Path(dir_okay=False),
-              help="Journal d'effacements supplémentaire à rejouer (répétable). / "
-                   "Extra erasure journal to re-apply (repeatable).")
+              help=N_("Journal d'effacements supplémentaire à rejouer (répétable)."))
 @with_appcontext
 def restore_command(archive, data_dir, force, journals):
     """Verify, unpack, re-apply erasures, rebuild the index and check."""
@@ -155,12 +149,11 @@ def restore_command(archive, data_dir, force, journals):
         raise SystemExit(1)
 
 
-@click.command("check", help=(
-    "Vérifier l'intégrité du dossier des données (versions, journaux, temporaires, comptes, "
-    "médias) ; --repair corrige ce qui est sans risque et dit ce qu'il a fait. / "
-    "Check the data folder's integrity; --repair fixes what is safe and says what it did."))
+@click.command("check", help=N_("Vérifier l'intégrité du dossier des données (versions, journaux, temporaires, "
+                                  "comptes, médias) ; --repair corrige ce qui est sans risque et dit ce qu'il a "
+                                  "fait."))
 @click.option("--repair", "do_repair", is_flag=True,
-              help="Corriger ce qui peut l'être sans risque. / Fix what is safe to fix.")
+              help=N_("Corriger ce qui peut l'être sans risque."))
 @with_appcontext
 def check_command(do_repair):
     """Print every problem; exit status 1 when some remain."""

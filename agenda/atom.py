@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 from agenda import recurrence as rec
 from agenda.calendar import Entry
 from agenda.event import CANCELLED
+from i18n import N_, language, translate
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -34,7 +35,7 @@ def build(entries: Iterable[Entry], *, title: str, feed_url: str, page_url: str,
           event_url: Callable[[str], str], location: Callable[[Entry], str]) -> bytes:
     """The feed: one entry per event, newest change first."""
     ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "fr"})
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": language()})
     items = sorted(entries, key=lambda e: e.revision.time, reverse=True)
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
     ET.SubElement(feed, f"{{{ATOM}}}id").text = feed_url
@@ -48,8 +49,9 @@ def build(entries: Iterable[Entry], *, title: str, feed_url: str, page_url: str,
     for entry in items:
         event = entry.event
         node = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        prefix = "ANNULÉ — " if event.status == CANCELLED else ""
-        ET.SubElement(node, f"{{{ATOM}}}title").text = prefix + event.title
+        cancelled = event.status == CANCELLED
+        ET.SubElement(node, f"{{{ATOM}}}title").text = (
+            translate(N_("ANNULÉ — %(title)s", title=event.title)) if cancelled else event.title)
         url = event_url(entry.name)
         ET.SubElement(node, f"{{{ATOM}}}id").text = url
         ET.SubElement(node, f"{{{ATOM}}}link", {"rel": "alternate", "href": url,
@@ -60,7 +62,7 @@ def build(entries: Iterable[Entry], *, title: str, feed_url: str, page_url: str,
         if place:
             lines.append(place)
         if event.status == CANCELLED:
-            lines.append(f"Annulé : {event.cancel_reason}")
+            lines.append(translate(N_("Annulé : %(reason)s", reason=event.cancel_reason)))
         if event.description:
             lines.append(event.description[:1000])
         ET.SubElement(node, f"{{{ATOM}}}summary", {"type": "text"}).text = "\n".join(lines)

@@ -16,6 +16,7 @@ from icalendar import Event as VEvent
 from agenda import recurrence as rec
 from agenda.calendar import Entry
 from agenda.event import CANCELLED, PRICES
+from i18n import N_, translate
 
 PRODID = "-//Repères Brest//Agenda//FR"
 
@@ -88,7 +89,7 @@ def _called_off(entry: Entry, occ, uid_domain: str, url: str, place: str) -> VEv
     vevent.add("dtend", _local(occ.end))
     if place:
         vevent.add("location", place)
-    vevent.add("description", f"ANNULÉ ce jour-là : {occ.reason}")
+    vevent.add("description", translate(N_("ANNULÉ ce jour-là : %(reason)s", reason=occ.reason)))
     vevent.add("url", url)
     vevent.add("status", "CANCELLED")
     return vevent
@@ -98,7 +99,7 @@ def _description(entry: Entry) -> str:
     event = entry.event
     parts = []
     if event.status == CANCELLED:
-        parts.append(f"ANNULÉ : {event.cancel_reason}")
+        parts.append(translate(N_("ANNULÉ : %(reason)s", reason=event.cancel_reason)))
     if event.description:
         parts.append(event.description)
     price = PRICES.get(event.price, "")

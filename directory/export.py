@@ -38,6 +38,7 @@ from directory.sheet import (
 from directory.sheet import (
     save as save_sheet,
 )
+from i18n import N_
 from wiki.names import slugify
 from wiki.store import DocumentStore, NotFound
 
@@ -316,12 +317,12 @@ FIELD_LABELS = {
 
 def _describe(key: str, message: str) -> str:
     if key.startswith("phone-"):
-        return f"téléphones : {message}"
+        return N_("téléphones : %(message)s", message=message)
     if key.startswith("hours-"):
-        return f"horaires : {message}"
+        return N_("horaires : %(message)s", message=message)
     if m := re.match(r"svc-(\d+)-(.*)", key):
-        return f"service {int(m.group(1)) + 1} ({m.group(2)}) : {message}"
-    return f"{FIELD_LABELS.get(key, key)} : {message}"
+        return N_("service %(n)d (%(field)s) : %(message)s", n=int(m.group(1)) + 1, field=m.group(2), message=message)
+    return N_("%(field)s : %(message)s", field=FIELD_LABELS.get(key, key), message=message)
 
 
 def _unneutralise(value: str) -> tuple[str, str | None]:
@@ -355,7 +356,7 @@ def _float(value: str, name: str, problems: list[str]) -> float | None:
     try:
         return float(value.replace(",", "."))
     except ValueError:
-        problems.append(f"{name} : « {value} » n'est pas un nombre")
+        problems.append(N_("%(field)s : « %(value)s » n'est pas un nombre", field=name, value=value))
         return None
 
 
@@ -364,8 +365,8 @@ def _hours(value: str, name: str, problems: list[str]):
         return hours_mod.Hours()
     hours = hours_mod.from_osm(value)
     if hours.raw and hours_mod.validate(hours):
-        problems.append(f"{name} : horaires illisibles « {value} » (format OpenStreetMap attendu, "
-                        "ex. Mo-Fr 09:00-12:00)")
+        problems.append(N_("%(field)s : horaires illisibles « %(value)s » (format OpenStreetMap attendu, "
+                           "ex. Mo-Fr 09:00-12:00)", field=name, value=value))
     return hours
 
 
@@ -377,29 +378,30 @@ def parse_csv(text: str) -> tuple[list[tuple[int, Sheet, list[str]]], list[str]]
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip() for h in reader.fieldnames or []]
     if not header:
-        return [], ["Le fichier est vide ou n'a pas de ligne d'en-tête."]
+        return [], [N_("Le fichier est vide ou n'a pas de ligne d'en-tête.")]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     missing = [h for h in REQUIRED_COLUMNS if h not in header]
     errors = []
     if unknown:
-        errors.append("Colonne inconnue : " + ", ".join(f"« {h} »" for h in unknown)
-                      + ". Colonnes possibles : " + ", ".join(CSV_COLUMNS) + ".")
+        errors.append(N_("Colonne inconnue : %(unknown)s. Colonnes possibles : %(columns)s.",
+                         unknown=", ".join(f"« {h} »" for h in unknown), columns=", ".join(CSV_COLUMNS)))
     if missing:
-        errors.append("Colonne obligatoire absente : " + ", ".join(f"« {h} »" for h in missing) + ".")
+        errors.append(N_("Colonne obligatoire absente : %(missing)s.",
+                         missing=", ".join(f"« {h} »" for h in missing)))
     if errors:
         return [], errors
     reader.fieldnames = header
     sheets: dict[str, tuple[int, Sheet, list[str]]] = {}
     for number, row in enumerate(reader, start=2):
         if None in row:
-            errors.append(f"ligne {number} : plus de cellules que de colonnes.")
+            errors.append(N_("ligne %(n)d : plus de cellules que de colonnes.", n=number))
             continue
         problems: list[str] = []
         cells: dict[str, str] = {}
         for key in CSV_COLUMNS:
             value, problem = _unneutralise(row.get(key) or "")
             if problem:
-                problems.append(f"{key} : {problem}")
+                problems.append(N_("%(field)s : %(message)s", field=key, message=problem))
             cells[key] = value
         if not any(cells.values()):
             continue
@@ -457,11 +459,11 @@ def parse_datainclusion(text: str) -> tuple[list[tuple[int, Sheet, list[str]]], 
     try:
         data = json.loads(text)
     except ValueError as exc:
-        return [], [f"Ce fichier n'est pas du JSON lisible : {exc}."]
+        return [], [N_("Ce fichier n'est pas du JSON lisible : %(error)s.", error=str(exc))]
     if isinstance(data, list):
         data = {"structures": data, "services": []}
     if not isinstance(data, dict) or not isinstance(data.get("structures"), list):
-        return [], ["Format inattendu : un objet avec « structures » (et « services ») est attendu."]
+        return [], [N_("Format inattendu : un objet avec « structures » (et « services ») est attendu.")]
     services_by: dict[str, list[dict]] = {}
     for item in data.get("services") or []:
         if isinstance(item, dict):
@@ -517,7 +519,7 @@ def parse_datainclusion(text: str) -> tuple[list[tuple[int, Sheet, list[str]]], 
         )
         if not isinstance(sheet.latitude, (int, float, type(None))) or \
                 not isinstance(sheet.longitude, (int, float, type(None))):
-            problems.append("latitude / longitude : nombres attendus")
+            problems.append(N_("latitude / longitude : nombres attendus"))
             sheet = replace(sheet, latitude=None, longitude=None)
         out.append((number, sheet, problems))
     return out, []
@@ -540,17 +542,17 @@ def run_import(store: DocumentStore, parsed: tuple[list[tuple[int, Sheet, list[s
     plan: list[tuple[Sheet, bool]] = []
     seen: set[str] = set()
     for number, sheet, problems in records:
-        line = ImportLine(number, sheet.slug, "erreur", list(problems))
+        line = ImportLine(number, sheet.slug, N_("erreur"), list(problems))
         report.lines.append(line)
         if not sheet.slug:
-            line.messages.append("nom : il faut un nom fait d'au moins une lettre ou un chiffre")
+            line.messages.append(N_("nom : il faut un nom fait d'au moins une lettre ou un chiffre"))
             continue
         if sheet.slug in RESERVED_SLUGS or slugify(sheet.slug) != sheet.slug:
-            line.messages.append(f"identifiant : « {sheet.slug} » ne convient pas (mots en minuscules "
-                                 "sans accents reliés par des tirets, pas un mot réservé)")
+            line.messages.append(N_("identifiant : « %(slug)s » ne convient pas (mots en minuscules "
+                                    "sans accents reliés par des tirets, pas un mot réservé)", slug=sheet.slug))
             continue
         if sheet.slug in seen:
-            line.messages.append("identifiant : cette structure apparaît deux fois dans le fichier")
+            line.messages.append(N_("identifiant : cette structure apparaît deux fois dans le fichier"))
             continue
         seen.add(sheet.slug)
         if not sheet.updated:
@@ -563,16 +565,16 @@ def run_import(store: DocumentStore, parsed: tuple[list[tuple[int, Sheet, list[s
             sheet = replace(sheet, pro_contact=current.pro_contact, referents=current.referents,
                             photos=current.photos, example=current.example)
         elif store.current_number(sheet.slug) is not None:
-            line.messages.append(f"identifiant : l'adresse /annuaire/{sheet.slug} a déjà servi "
-                                 "(fiche supprimée) ; choisissez un autre identifiant")
+            line.messages.append(N_("identifiant : l'adresse /annuaire/%(slug)s a déjà servi "
+                                    "(fiche supprimée) ; choisissez un autre identifiant", slug=sheet.slug))
             continue
         line.messages += [_describe(k, m) for k, m in validate(sheet).items()]
         if line.messages:
             continue
         if exists and to_json(sheet) == to_json(current):
-            line.action = "inchangée"
+            line.action = N_("inchangée")
             continue
-        line.action = "mise à jour" if exists else "création"
+        line.action = N_("mise à jour") if exists else N_("création")
         plan.append((sheet, exists))
     if not report.ok or dry_run:
         return report
@@ -583,7 +585,7 @@ def run_import(store: DocumentStore, parsed: tuple[list[tuple[int, Sheet, list[s
             else:
                 _create_with_slug(store, sheet, author)
         except (SheetError, NotFound) as exc:  # checked above; only a concurrent change gets here
-            report.errors.append(f"{sheet.slug} : {exc}")
+            report.errors.append(N_("%(field)s : %(message)s", field=sheet.slug, message=str(exc)))
     report.applied = True
     return report
 

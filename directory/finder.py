@@ -17,6 +17,7 @@ from datetime import datetime
 from directory import hours as hours_mod
 from directory import reference as ref
 from directory.sheet import Service, Sheet, fold
+from i18n import N_
 from wiki.names import slugify
 
 OPEN_CHOICES = {"maintenant": ref.N_("Ouvert maintenant"), "aujourdhui": ref.N_("Ouvert aujourd'hui"),
@@ -200,5 +201,5 @@ def group_by_category(sheets: Iterable[Sheet]) -> list[tuple[str, str, list[Shee
     placed = {s.slug for _slug, _label, group in groups for s in group}
     rest = [s for s in sheets if s.slug not in placed]
     if rest:
-        groups.append(("autres", "Autres lieux", rest))
+        groups.append(("autres", N_("Autres lieux"), rest))
     return groups

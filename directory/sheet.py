@@ -492,12 +492,12 @@ def new_slug(store: DocumentStore, name: str) -> str:
     """The slug of a new sheet; SheetError when the name makes no slug or the slug is taken."""
     slug = slugify(name)
     if not slug:
-        raise SheetError({"name": "Le nom doit contenir au moins une lettre ou un chiffre."})
+        raise SheetError({"name": N_("Le nom doit contenir au moins une lettre ou un chiffre.")})
     if slug in RESERVED_SLUGS:
-        raise SheetError({"name": f"« {slug} » est un mot réservé de l'annuaire : précisez le nom."})
+        raise SheetError({"name": N_("« %(slug)s » est un mot réservé de l'annuaire : précisez le nom.", slug=slug)})
     if store.current_number(slug) is not None:
-        raise SheetError({"name": f"Une fiche a déjà l'adresse /annuaire/{slug} : précisez le nom "
-                                  "(par exemple avec le quartier), ou modifiez la fiche existante."})
+        raise SheetError({"name": N_("Une fiche a déjà l'adresse /annuaire/%(slug)s : précisez le nom "
+                                     "(par exemple avec le quartier), ou modifiez la fiche existante.", slug=slug)})
     return slug
 
 

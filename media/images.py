@@ -13,12 +13,20 @@ from io import BytesIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from i18n import N_
+
 ACCEPTED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 DEFAULT_MAX_PIXELS = 40_000_000
 
 
 class ImageError(ValueError):
-    """The image cannot be accepted; the message is plain French for the person who sent it."""
+    """The image cannot be accepted; the message is plain French for the person who sent it.
+
+    It is an `i18n.N_` Message, and `str(exc)` keeps it one: a page that shows it translates it.
+    """
+
+    def __str__(self) -> str:
+        return self.args[0] if len(self.args) == 1 and isinstance(self.args[0], str) else super().__str__()
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,7 @@ class ProcessedImage:
 
 def _open(data: bytes, max_pixels: int) -> Image.Image:
     if not data:
-        raise ImageError("Le fichier est vide. Essayez une autre photo.")
+        raise ImageError(N_("Le fichier est vide. Essayez une autre photo."))
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         old_limit = Image.MAX_IMAGE_PIXELS
@@ -43,14 +51,14 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         try:
             img = Image.open(BytesIO(data), formats=ACCEPTED_FORMATS)
             if img.width * img.height > max_pixels:
-                raise ImageError("Cette photo est trop grande. Essayez une autre photo.")
+                raise ImageError(N_("Cette photo est trop grande. Essayez une autre photo."))
             img.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise ImageError("Cette photo est trop grande. Essayez une autre photo.") from exc
+            raise ImageError(N_("Cette photo est trop grande. Essayez une autre photo.")) from exc
         except UnidentifiedImageError as exc:
-            raise ImageError("Ce fichier n'est pas une photo. Essayez une autre photo.") from exc
+            raise ImageError(N_("Ce fichier n'est pas une photo. Essayez une autre photo.")) from exc
         except (OSError, SyntaxError, ValueError) as exc:
-            raise ImageError("Cette photo est abîmée. Essayez une autre photo.") from exc
+            raise ImageError(N_("Cette photo est abîmée. Essayez une autre photo.")) from exc
         finally:
             Image.MAX_IMAGE_PIXELS = old_limit
     return img

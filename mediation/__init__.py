@@ -12,6 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def _search_title(item) -> str:
+    """The index keeps one title for every language: the words, without the kind label (French)."""
+    words = " ".join((item.text or item.alt or "").split())
+    return f"{words[:60]}{'…' if len(words) > 60 else ''}" if words else item.title()
+
+
 def extract(name: str, revision):
     """Search document of a contribution: only published ones are indexed."""
     from mediation.model import Contribution
@@ -24,7 +30,7 @@ def extract(name: str, revision):
     if not item.is_visible_to_members:
         return None
     body = "\n".join(x for x in (item.text, item.transcript, item.alt, item.activity) if x)
-    return SearchDoc(kind="contributions", key=name, title=item.title(), url=f"/galerie/{name}",
+    return SearchDoc(kind="contributions", key=name, title=_search_title(item), url=f"/galerie/{name}",
                      body=body, public=item.is_public, tags=(item.kind,),
                      extra={"structure": item.structure}, modified=item.published or revision.time)
 

@@ -6,6 +6,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from i18n import N_
+
 
 def figures() -> dict:
     """The evaluation figures of the current app."""
@@ -17,8 +19,8 @@ def figures() -> dict:
     return compute(ext["mediation"], ext.get("pages"), ext.get("structures"), names)
 
 
-@click.command("stats", help="Chiffres d'évaluation (pages, fiches, contributions, avis). / Evaluation figures.")
-@click.option("--csv", "as_csv", is_flag=True, help="Sortie CSV. / CSV output.")
+@click.command("stats", help=N_("Chiffres d'évaluation (pages, fiches, contributions, avis)."))
+@click.option("--csv", "as_csv", is_flag=True, help=N_("Sortie CSV."))
 @with_appcontext
 def stats_command(as_csv):
     """Print the evaluation figures."""
@@ -39,9 +41,9 @@ def _find(pseudonym: str):
     return store, person
 
 
-@click.command("purge-person", help="Effacer une personne accueillie et toutes ses contributions. / Erase a participant.")
+@click.command("purge-person", help=N_("Effacer une personne accueillie et toutes ses contributions."))
 @click.argument("pseudonym")
-@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation. / Do not ask.")
+@click.option("--yes", is_flag=True, help=N_("Ne pas demander de confirmation."))
 @with_appcontext
 def purge_person(pseudonym, yes):
     """Erase a participant entirely and journal the erasure."""
@@ -57,7 +59,7 @@ def purge_person(pseudonym, yes):
                f"{len(report['media'])} média(s). Effacement inscrit au journal.")
 
 
-@click.command("export-person", help="Exporter en zip tout ce qui est lié à un pseudonyme. / Export a participant's data.")
+@click.command("export-person", help=N_("Exporter en zip tout ce qui est lié à un pseudonyme."))
 @click.argument("pseudonym")
 @click.argument("dest", type=click.Path(dir_okay=False, writable=True))
 @with_appcontext

@@ -12,21 +12,23 @@ import time
 from dataclasses import asdict, dataclass, field, fields
 from typing import Self
 
+from i18n import N_  # messages and labels: French text, translated where a page shows them
+
 KINDS = ("photo", "voix", "video", "texte", "avis")
 KIND_LABELS = {
-    "photo": "Photo",
-    "voix": "Voix",
-    "video": "Vidéo",
-    "texte": "Texte",
-    "avis": "Avis",
+    "photo": N_("Photo"),
+    "voix": N_("Voix"),
+    "video": N_("Vidéo"),
+    "texte": N_("Texte"),
+    "avis": N_("Avis"),
 }
 STATUSES = ("brouillon", "propose", "publie", "refuse", "retire")
 STATUS_LABELS = {
-    "brouillon": "brouillon",
-    "propose": "proposé",
-    "publie": "publié",
-    "refuse": "refusé",
-    "retire": "retiré",
+    "brouillon": N_("brouillon"),
+    "propose": N_("proposé"),
+    "publie": N_("publié"),
+    "refuse": N_("refusé"),
+    "retire": N_("retiré"),
 }
 TRANSITIONS = {
     "brouillon": {"propose", "retire"},
@@ -48,11 +50,6 @@ STEPS = {
 }
 MAX_TEXT = 5000
 PSEUDONYM_RE = re.compile(r"^[\w][\w .'’-]{0,38}[\w.]?$")
-
-
-def N_(message: str) -> str:
-    """Mark a message for the translation catalogue (views translate it when they show it)."""
-    return message
 
 
 class ModelError(ValueError):
@@ -192,7 +189,7 @@ class Contribution(JsonDocument):
         label = KIND_LABELS[self.kind]
         words = " ".join(self.text.split())
         if words:
-            return f"{label} : {words[:60]}{'…' if len(words) > 60 else ''}"
+            return N_("%(kind)s : %(words)s", kind=label, words=f"{words[:60]}{'…' if len(words) > 60 else ''}")
         return label
 
     def missing_for_submission(self) -> list[str]:

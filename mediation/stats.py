@@ -56,9 +56,9 @@ def compute(mediation: MediationStore, pages: DocumentStore | None, structures: 
         "by_kind": {KIND_LABELS[k]: n for k, n in Counter(c.kind for c in items).most_common()},
         "by_status": {STATUS_LABELS[s]: n for s, n in Counter(c.status for c in items).most_common()},
         "by_month": dict(sorted(Counter(_month(c.created) for c in items).items())),
-        "by_structure": {places.get(s, s) or "(aucun lieu)": n
+        "by_structure": {places.get(s, s) or N_("(aucun lieu)"): n
                          for s, n in Counter(c.structure for c in items).most_common()},
-        "by_workshop": {(workshops[w].title if w in workshops else w) or "(sans atelier)": n
+        "by_workshop": {(workshops[w].title if w in workshops else w) or N_("(sans atelier)"): n
                         for w, n in Counter(c.workshop for c in items).most_common()},
         "workshops": len(workshops),
         "participants": len({c.participant for c in items}),

@@ -8,8 +8,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from i18n import N_
 
-@click.command("reindex", help="Reconstruire l'index de recherche à partir des fichiers. / Rebuild the search index.")
+
+@click.command("reindex", help=N_("Reconstruire l'index de recherche à partir des fichiers."))
 @with_appcontext
 def reindex():
     """Rebuild the whole index from every registered store, then report."""

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from i18n import N_
+
 # ---------------------------------------------------------------- folding
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'"})
@@ -154,15 +156,15 @@ def parse_synonyms(text: str) -> tuple[dict[str, list[str]], list[SynonymError]]
             continue
         match = _SYNONYM_LINE.match(line)
         if not match:
-            errors.append(SynonymError(number, line[:80], "il manque « -> » entre le mot et ses synonymes"))
+            errors.append(SynonymError(number, line[:80], N_("il manque « -> » entre le mot et ses synonymes")))
             continue
         word = match.group(1).strip()
         targets = [t.strip() for t in match.group(2).split(",") if t.strip()]
         if not targets:
-            errors.append(SynonymError(number, line[:80], "aucun synonyme après « -> »"))
+            errors.append(SynonymError(number, line[:80], N_("aucun synonyme après « -> »")))
             continue
         if len(word) > 60 or any(len(t) > 60 for t in targets):
-            errors.append(SynonymError(number, line[:80], "mot ou expression trop long (60 caractères au plus)"))
+            errors.append(SynonymError(number, line[:80], N_("mot ou expression trop long (60 caractères au plus)")))
             continue
         out.setdefault(word, []).extend(targets)
     return out, errors

@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.exceptions import HTTPException
 
 from accounts.auth import has_role, is_member
-from i18n import N_, set_translator
+from i18n import N_, cli_language, set_translator, translate_commands
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -31,8 +31,11 @@ CSP = (
 
 def select_locale() -> str:
     """The visitor's chosen language (?lang= or cookie), else French."""
-    from flask import current_app
+    import click
+    from flask import current_app, has_request_context
 
+    if not has_request_context():  # a `flask` command speaks the shell's language (LANG), French by default
+        return cli_language() if click.get_current_context(silent=True) else current_app.config.get("DEFAULT_LOCALE", "fr")
     chosen = request.args.get("lang") or request.cookies.get("lang")
     if chosen in LOCALES:
         return chosen
@@ -45,6 +48,7 @@ def init_app(app):
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     # Messages from modules without Flask (i18n.N_) are translated when shown, dates follow the language
     set_translator(_, lambda: str(get_locale() or "fr"))
+    _commands_in_the_shell_language(app)
     csrf.init_app(app)
     app.jinja_env.globals.update(is_member=is_member, has_role=has_role, csrf_token=generate_csrf)
     app.jinja_env.filters["frdatetime"] = format_timestamp
@@ -70,6 +74,25 @@ def init_app(app):
             "footer_menu": lambda: _menu(app, "footer"),
             "search_url": "/recherche" if "search.search" in app.view_functions else None,
         }
+
+
+def _commands_in_the_shell_language(app) -> None:
+    """`flask <command> --help` in French or English (LANG / LC_ALL): helps are translated when looked up."""
+    from flask import has_app_context
+
+    look_up = app.cli.get_command
+
+    def get_command(ctx, name):
+        command = look_up(ctx, name)
+        if command is not None:
+            if has_app_context():
+                translate_commands(command)
+            else:
+                with app.app_context():
+                    translate_commands(command)
+        return command
+
+    app.cli.get_command = get_command
 
 
 def add_menu(app, endpoint: str, label, *, order: int = 50, place: str = "main",

@@ -5,6 +5,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from i18n import N_
+
 
 def init_app(app):
     """Create the page store, its derived indexes, and register the wiki blueprint and CLI."""
@@ -44,12 +46,12 @@ def _reindex_page(ext: dict, change) -> None:
         index.notify("pages", change.name)
 
 
-@click.group("wiki", help="Entretenir le wiki. / Wiki maintenance.")
+@click.group("wiki", help=N_("Entretenir le wiki."))
 def wiki_cli():
     """Group of wiki commands."""
 
 
-@wiki_cli.command("rebuild-links", help="Reconstruire l'index des liens (pages qui pointent ici). / Rebuild backlinks.")
+@wiki_cli.command("rebuild-links", help=N_("Reconstruire l'index des liens (pages qui pointent ici)."))
 @with_appcontext
 def rebuild_links():
     """Rebuild the derived backlink index from the pages."""

@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from i18n import N_, translate
 from wiki.names import InvalidName, normalize
 from wiki.store import DocumentStore, NotFound, StoreError
 
@@ -95,13 +96,13 @@ def import_folder(store: DocumentStore, folder: Path | str, *, public: bool = Fa
             shown = path.relative_to(folder).as_posix()
             try:
                 name = page_name(folder, path)
-            except InvalidName as exc:
-                report.refused.append((shown, str(exc)))
+            except InvalidName as exc:  # its message is an N_ Message: shown in the shell's language
+                report.refused.append((shown, exc.args[0] if exc.args else str(exc)))
                 continue
             try:
                 text = path.read_bytes().decode("utf-8-sig")
             except UnicodeDecodeError:
-                report.refused.append((shown, "le fichier n'est pas en UTF-8"))
+                report.refused.append((shown, N_("le fichier n'est pas en UTF-8")))
                 continue
             except OSError as exc:
                 report.refused.append((shown, exc.strerror or str(exc)))
@@ -119,12 +120,12 @@ def import_folder(store: DocumentStore, folder: Path | str, *, public: bool = Fa
     return report
 
 
-@click.command("import", help="Importer les fichiers .md d'un dossier comme pages du wiki "
-               "(une version chacune ; relancer ne crée rien de plus). / Import Markdown files as pages.")
+@click.command("import", help=N_("Importer les fichiers .md d'un dossier comme pages du wiki (une version chacune "
+                                   "; relancer ne crée rien de plus)."))
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--public", is_flag=True, help="Rendre les pages importées publiques. / Make them public.")
+@click.option("--public", is_flag=True, help=N_("Rendre les pages importées publiques."))
 @click.option("--author", default=DEFAULT_AUTHOR, show_default=True,
-              help="Auteur inscrit dans l'historique. / Author in the history.")
+              help=N_("Auteur inscrit dans l'historique."))
 @with_appcontext
 def import_command(folder: Path, public: bool, author: str):
     """Import a folder, then bring the backlinks and the search index up to date."""
@@ -135,7 +136,7 @@ def import_command(folder: Path, public: bool, author: str):
     author = " ".join(author.split()) or DEFAULT_AUTHOR
     files = markdown_files(folder)
     if not files:
-        raise click.ClickException(f"Aucun fichier .md dans {folder}.")
+        raise click.ClickException(translate(N_("Aucun fichier .md dans %(folder)s.", folder=str(folder))))
 
     def progress(items):
         with click.progressbar(items, label="Import", show_pos=True, length=len(files)) as bar:
@@ -148,13 +149,14 @@ def import_command(folder: Path, public: bool, author: str):
         links.rebuild()
     index = reperes.get("search_index")
     if index is not None:
-        click.echo("Mise à jour de l'index de recherche…")
+        click.echo(translate(N_("Mise à jour de l'index de recherche…")))
         index.wait_for_rebuild()
         if index.healthy():
             index.drain(block=True)
         else:
             index.rebuild()
     for shown, why in report.refused:
-        click.echo(f"Refusé : {shown} ({why})", err=True)
-    click.echo(f"{len(report.created)} pages créées, {len(report.updated)} mises à jour, "
-               f"{len(report.unchanged)} inchangées, {len(report.refused)} refusées.")
+        click.echo(translate(N_("Refusé : %(file)s (%(why)s)", file=shown, why=translate(why))), err=True)
+    click.echo(translate(N_("%(created)d pages créées, %(updated)d mises à jour, %(unchanged)d inchangées, "
+                            "%(refused)d refusées.", created=len(report.created), updated=len(report.updated),
+                            unchanged=len(report.unchanged), refused=len(report.refused))))

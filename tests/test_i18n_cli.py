@@ -1,0 +1,120 @@
+"""`flask --app app <command> --help` (and the wiki import report) in French or English, chosen
+like any command-line tool from LC_ALL / LC_MESSAGES / LANG; French when nothing asks for English."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from i18n import cli_language
+from tests.test_i18n_english_pages import french_words
+
+FRENCH = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "fr_FR.UTF-8"}
+ENGLISH = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "en_GB.UTF-8"}
+# click's own words ("Usage:", "Show this message and exit.") are English in both languages
+CLICK_WORDS = ("Usage:", "Options:", "Commands:", "Show this message and exit.")
+
+
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({}, "fr"),
+    ({"LANG": "C.UTF-8"}, "fr"),
+    ({"LANG": "fr_FR.UTF-8"}, "fr"),
+    ({"LANG": "en_GB.UTF-8"}, "en"),
+    ({"LANG": "en_US"}, "en"),
+    ({"LANG": "en_GB.UTF-8", "LC_ALL": "fr_FR.UTF-8"}, "fr"),   # LC_ALL wins
+    ({"LANG": "fr_FR.UTF-8", "LC_MESSAGES": "en_GB.UTF-8"}, "en"),
+    ({"LANG": "de_DE.UTF-8"}, "fr"),
+])
+def test_the_language_comes_from_the_standard_environment(environ, expected):
+    assert cli_language(environ) == expected
+
+
+def _commands(app) -> list[tuple[str, ...]]:
+    """Every command of the application (groups and their subcommands), as argument paths."""
+    found = []
+
+    def walk(command, path):
+        found.append(path)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, (*path, name))
+
+    for name, command in app.cli.commands.items():
+        walk(command, (name,))
+    return found
+
+
+def test_every_command_is_listed(app):
+    paths = _commands(app)
+    for expected in [("backup",), ("restore",), ("check",), ("reindex",), ("user", "add"),
+                     ("user", "reset-password"), ("purge-person",), ("stats",), ("wiki", "import"),
+                     ("directory", "import")]:
+        assert expected in paths
+
+
+def _help(runner, path, environ) -> str:
+    result = runner.invoke(args=[*path, "--help"], env=environ)
+    assert result.exit_code == 0, result.output
+    text = result.output
+    for words in CLICK_WORDS:
+        text = text.replace(words, " ")
+    return text
+
+
+def test_each_command_help_in_french_and_in_english(app, runner):
+    wrong = []
+    for path in _commands(app):
+        french = _help(runner, path, FRENCH)
+        english = _help(runner, path, ENGLISH)
+        command = app.cli
+        for name in path:
+            command = command.commands[name]
+        if not command.help:
+            wrong.append((path, "no help"))
+            continue
+        if not french_words(french):
+            wrong.append((path, "French help has no French", french))
+        if french_words(english):
+            wrong.append((path, "French in the English help", french_words(english), english))
+        if french == english:
+            wrong.append((path, "same help in both languages"))
+    assert wrong == []
+
+
+def test_option_helps_follow_the_language(runner):
+    english = runner.invoke(args=["user", "add", "--help"], env=ENGLISH).output
+    french = runner.invoke(args=["user", "add", "--help"], env=FRENCH).output
+    assert "Read the password from standard input." in english
+    assert "Lire le mot de passe sur l'entrée standard." in french
+    assert "entrée standard" not in english
+
+
+def test_french_by_default_and_back_again(runner):
+    """Without any language variable the help is French; English then French in one process."""
+    assert "Gérer les comptes des membres." in runner.invoke(
+        args=["user", "--help"], env={"LC_ALL": None, "LC_MESSAGES": None, "LANG": None}).output
+    assert "Manage member accounts." in runner.invoke(args=["user", "--help"], env=ENGLISH).output
+    assert "Gérer les comptes des membres." in runner.invoke(args=["user", "--help"], env=FRENCH).output
+
+
+def test_the_top_level_list_shows_short_helps_in_the_language(app):
+    from flask.cli import FlaskGroup, ScriptInfo
+
+    group = FlaskGroup(create_app=lambda: app)
+    info = ScriptInfo(create_app=lambda: app)
+    runner = CliRunner()
+    english = runner.invoke(group, ["--help"], obj=info, env=ENGLISH).output
+    french = runner.invoke(group, ["--help"], obj=info, env=FRENCH).output
+    assert "Manage member accounts." in english
+    assert "Gérer les comptes des membres." in french
+
+
+def test_the_wiki_import_report_in_english(runner, tmp_path):
+    folder = tmp_path / "md"
+    folder.mkdir()
+    (folder / "Réunion.md").write_text("# Réunion\n", encoding="utf-8")
+    (folder / "bad.md").write_bytes(b"\xff\xfe\xfa")
+    english = runner.invoke(args=["wiki", "import", str(folder)], env=ENGLISH)
+    assert "1 pages created, 0 updated, 0 unchanged, 1 refused." in english.output
+    assert "Refused: bad.md (the file is not UTF-8)" in english.output
+    again = runner.invoke(args=["wiki", "import", str(folder)], env=FRENCH)
+    assert "0 pages créées, 0 mises à jour, 1 inchangées, 1 refusées." in again.output

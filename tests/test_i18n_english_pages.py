@@ -1,0 +1,212 @@
+"""No French left on English pages: every page of the route table, as several kinds of visitor,
+plus forms sent with bad input, read with ?lang=en and searched for French words.
+
+The world of tests/security (a private page, a published and a draft listing, events, a workshop
+with contributions) gives every route a real URL. What its users wrote (page texts, names,
+titles) is French on purpose and is taken out before the search (CONTENT); so are the text
+areas and the values of fields (what the visitor typed). Everything left is interface text,
+which must be English. The search is simple: a word with a French accent, or one of a few
+French words that English never uses.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.security.test_route_matrix import TABLE, _cells
+from tests.security.world import Device, build_world, png
+
+# What the world's users wrote, and proper names: not interface text.
+CONTENT = sorted((
+    "Bienvenue sur Repères", "Repères dans la cité", "Repères", "Le Phare", "Fiche en brouillon",
+    "Portes ouvertes", "Réunion", "Atelier photo", "Soleil", "Canarilune", "Mon brouillon",
+    "Texte public de la galerie", "Texte public, histoire fermée", "Compte rendu", "première version",
+    "seconde version", "première", "seconde", "Ancien texte", "Publique", "Secret", "Accueil", "Douches",
+    "Brest", "Salle", "Texte canari", "Atelier canari", "Atelier Canari",
+    # names kept in English text: institutions, page names, README sections, the language link
+    "Défenseur des droits", "Libre réponse", "Cité des métiers", "Crèche", "Modèles/", "Déploiement",
+    "Français",
+), key=len, reverse=True)
+ACCENTS = set("àâçéèêëîïôûùüœ")
+_FRENCH = """
+le la les des du un une et est pour avec sur dans pas vous votre vos aucun aucune ce cette ces qui
+que au aux par ou de sans autres voir lien mots oui fiche fiches modifier enregistrer lieu lieux texte
+atelier ouvert fermé janvier mars avril mai juin juillet septembre octobre novembre lundi mardi
+mercredi jeudi vendredi samedi dimanche semaine mois
+"""
+FRENCH_WORDS = set(_FRENCH.split())
+WORD = re.compile(r"[\wàâçéèêëîïôûùüœ'’-]+")
+
+
+class _VisibleText(HTMLParser):
+    """The text a visitor reads or hears: text nodes and alt/title/placeholder/aria-label/button values."""
+
+    SKIP = ("script", "style", "textarea")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._skip = 0
+        self._skipped: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        # search snippets are excerpts of the documents' indexed text (content, one index for all languages)
+        if tag in self.SKIP or (tag == "p" and "snippet" in (values.get("class") or "").split()):
+            self._skip += 1
+            self._skipped.append(tag)
+        for name in ("alt", "title", "placeholder", "aria-label"):
+            if values.get(name):
+                self.texts.append(values[name])
+        if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
+            self.texts.append(values["value"])
+
+    def handle_endtag(self, tag):
+        if self._skipped and tag == self._skipped[-1]:
+            self._skipped.pop()
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.texts.append(" ".join(data.split()))
+
+
+def french_words(text: str) -> list[str]:
+    """The French-looking words of an interface text (users' content taken out first)."""
+    for content in CONTENT:
+        text = text.replace(content, " ")
+    words = [w.strip("'’-") for w in WORD.findall(text.lower())]
+    return [w for w in words if w and (ACCENTS & set(w) or w in FRENCH_WORDS)]
+
+
+def french_texts(body: str) -> list[str]:
+    """Each text of the page (HTML or XML) that holds a French word."""
+    parser = _VisibleText()
+    parser.feed(body)
+    return [text for text in parser.texts if french_words(text)]
+
+
+def _report(found: list[tuple[str, str]]) -> str:
+    texts: dict[str, list[str]] = {}
+    for url, text in found:
+        texts.setdefault(text, []).append(url)
+    return "French on English pages:\n" + "\n".join(f"  {t!r} on {sorted(set(u))[:3]}" for t, u in texts.items())
+
+
+def _english(url: str) -> str:
+    return url + ("&" if "?" in url else "?") + "lang=en"
+
+
+def test_the_detector_sees_french_and_ignores_content_and_typed_values():
+    html = ('<h1>Le Phare</h1><p>Modifier la fiche</p><p>Saved.</p><textarea>Écrit par moi</textarea>'
+            '<input type="submit" value="Enregistrer"><input name="q" value="été"><img alt="Photo du lieu">'
+            '<script>var a = "é";</script><p>vendredi 27 novembre</p><p class="snippet">Réunion du lundi</p>')
+    assert french_texts(html) == ["Modifier la fiche", "Enregistrer", "Photo du lieu", "vendredi 27 novembre"]
+    assert french_texts("<title>Directory — Repères dans la cité — Repères</title>") == []
+
+
+ROLES = ("anonymous", "participant", "member", "mediator", "moderator", "admin")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_in_english_has_no_french_interface_text(tmp_path, role):
+    world = build_world(tmp_path / "data")
+    device = Device(world, role)
+    found = []
+    for row in TABLE:
+        if _cells(row)[role][0] != 200:
+            continue
+        url = row[0].format(**world.ids)
+        response = device.client.get(_english(url))
+        if not any(kind in response.content_type for kind in ("html", "xml")):
+            continue
+        found += [(url, text) for text in french_texts(response.get_data(as_text=True))]
+    assert found == [], _report(found)
+
+
+def _bad_posts(ids: dict) -> dict[str, list[tuple[str, dict]]]:
+    """Forms sent with bad input, by role: (url, form)."""
+    broken_png = (b"\x89PNG\r\n\x1a\n" + b"\0" * 40, "photo.png")
+    not_a_photo = (b"%PDF-1.4 not a photo", "photo.jpg")
+    sheet = {"name": "", "email": "pas-une-adresse", "website": "ftp://x", "phone-0-number": "12",
+             "postcode": "2920", "latitude": "100", "longitude": "x", "save": "1"}
+    event = {"title": "", "start_date": "2026-13-45", "start_time": "25:00", "end_time": "10:00",
+             "place": "structure", "structure": "le-phare"}
+    return {
+        "anonymous": [
+            ("/login", {"username": "anne", "password": "faux"}),
+        ],
+        "participant": [
+            (f"/atelier/c/{ids['my_cid']}/texte", {"texte": ""}),
+            ("/atelier/moi/nouveau/photo", {}),
+        ],
+        "member": [
+            ("/compte", {"current": "faux", "new": "court", "confirm": "autre"}),
+            ("/wiki/Nouvelle%20page", {"text": "", "base_rev": "0"}),
+            ("/wiki/Secret?action=edit", {"text": "x", "base_rev": "1"}),
+            ("/annuaire/nouvelle", sheet),
+            ("/annuaire/nouvelle", {**sheet, "name": "Un lieu", "photo": broken_png}),
+            ("/annuaire/nouvelle", {**sheet, "name": "Un lieu", "photo": not_a_photo}),
+            ("/agenda/nouveau", event),
+            ("/agenda/nouveau", {**event, "title": "Un atelier", "picture": broken_png}),
+            ("/agenda/evenement/interne/modifier", {**event, "start_date": "2026-11-30",
+                                                    "end_date": "2026-11-01"}),
+        ],
+        "mediator": [
+            ("/atelier/", {"title": "", "structure": "nulle-part"}),
+            (f"/atelier/{ids['wid']}/personnes", {"pseudonym": ""}),
+            (f"/atelier/{ids['wid']}/p/{ids['pid']}/nouveau/photo", {}),
+        ],
+        "admin": [
+            ("/admin/apparence", {"site_name": "x" * 300, "brand": "rouge", "accent": "#12", "logo": broken_png}),
+            ("/admin/apparence", {"site_name": "Repères", "brand": "#123456", "accent": "#654321",
+                                  "logo": not_a_photo}),
+            ("/admin/comptes", {"action": "add", "username": "Pas Valide!", "display_name": ""}),
+            ("/annuaire/import", {"file": (b"nom;adresse\n;;;\n", "fiches.csv")}),
+            ("/annuaire/import", {"file": (b"\xff\xfe\0garbage", "fiches.json")}),
+            ("/recherche/synonymes", {"text": "alpha beta gamma"}),
+        ],
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", ["anonymous", "participant", "member", "mediator", "admin"])
+def test_forms_sent_with_bad_input_answer_in_english(tmp_path, role):
+    world = build_world(tmp_path / "data")
+    device = Device(world, role)
+    device.client.get("/login?lang=en")  # the language is remembered (cookie)
+    found = []
+    for url, form in _bad_posts(world.ids)[role]:
+        data = {k: (io.BytesIO(v[0]), v[1]) if isinstance(v, tuple) else v for k, v in form.items()}
+        response = device.post(_english(url), data, follow_redirects=True, content_type="multipart/form-data")
+        assert response.status_code < 500, url
+        found += [(url, text) for text in french_texts(response.get_data(as_text=True))]
+        # a photo step then gets a broken photo
+        if url.endswith("/nouveau/photo"):
+            step = response.request.path
+            response = device.post(_english(step), {"fichier": (io.BytesIO(broken_png_bytes()), "x.png")},
+                                   follow_redirects=True, content_type="multipart/form-data")
+            assert response.status_code < 500, step
+            found += [(step, text) for text in french_texts(response.get_data(as_text=True))]
+    assert found == [], _report(found)
+
+
+def broken_png_bytes() -> bytes:
+    return png()[:60]
+
+
+def test_error_pages_in_english(client, auth):
+    found = []
+    for url in ("/wiki/Nulle-part-ici", "/annuaire/nulle-part", "/agenda/evenement/nulle-part", "/pas-de-page"):
+        response = client.get(_english(url))
+        assert response.status_code == 404
+        found += [(url, t) for t in french_texts(response.get_data(as_text=True))]
+    response = client.post(_english("/login"), data={"username": "anne", "password": "x"})  # no CSRF token
+    assert response.status_code == 400
+    found += [("/login csrf", t) for t in french_texts(response.get_data(as_text=True))]
+    assert found == [], _report(found)
