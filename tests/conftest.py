@@ -75,3 +75,10 @@ class AuthActions:
 def auth(client):
     """Login helper bound to the test client."""
     return AuthActions(client)
+
+
+# `flask` commands speak the shell's language (LC_ALL / LC_MESSAGES / LANG, i18n.cli_language) and the
+# tests expect their French: an English shell must not turn them English (tests/test_i18n_cli.py sets it).
+for _name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+    if os.environ.get(_name, "").lower().startswith("en"):
+        os.environ[_name] = "C.UTF-8"
