@@ -242,9 +242,11 @@ class _Collector:
 
 
 def extract_text_bounded(path: Path | str, mime: str, *, timeout: float = TIMEOUT,
-                         memory: int = MEMORY_BYTES) -> str:
-    """extract_text in a child process killed after timeout seconds, its memory capped; "" on trouble.
+                         memory: int = MEMORY_BYTES) -> str | None:
+    """extract_text in a child process killed after timeout seconds, its memory capped.
 
+    "" when the file gives no text (or kills its child: a hostile file costs this once);
+    None when no child could be started (no memory, too many processes): try again later.
     Plain text is read here (cheap and harmless); types not read give "" without a process.
     """
     if mime.startswith("text/"):
@@ -256,8 +258,10 @@ def extract_text_bounded(path: Path | str, mime: str, *, timeout: float = TIMEOU
     try:
         done = subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL,
                               timeout=timeout + 5, check=False)
-    except (OSError, subprocess.SubprocessError):
+    except subprocess.SubprocessError:  # the time limit
         return ""
+    except OSError:
+        return None
     if done.returncode != 0:
         return ""
     return done.stdout.decode("utf-8", errors="replace")[:MAX_CHARS]

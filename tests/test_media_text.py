@@ -252,6 +252,12 @@ def test_bounded_extraction_failures_give_empty_text(tmp_path):
     assert extract_text_bounded(path, "image/png") == ""
 
 
+def test_no_child_process_means_try_later(tmp_path, monkeypatch):
+    path = write(tmp_path, "cr.pdf", make_pdf(["Hébergement"]))
+    monkeypatch.setattr(mt.sys, "executable", str(tmp_path / "no-python-here"))
+    assert extract_text_bounded(path, PDF) is None
+
+
 # ------------------------------------------------------------------ the attachment store keeps it
 
 
@@ -282,6 +288,18 @@ def test_text_is_read_once_per_version_and_kept_next_to_the_bytes(tmp_path):
     assert files.text("Page", "cr.txt") == "seconde version"
     assert len(extract.calls) == 2
     assert (folder / "00000001.txt").exists()  # each version keeps its own
+
+
+def test_text_not_read_now_is_not_kept(tmp_path):
+    docs = DocumentStore(tmp_path / "pages")
+    docs.save("Page", "texte", author="anne")
+    answers = [None, "lu"]
+    files = AttachmentStore(docs, extract=lambda _path, _mime: answers.pop(0))
+    files.add("Page", prepare("cr.txt", b"lu\n"), author="anne")
+    assert files.text("Page", "cr.txt") == ""
+    assert files.text("Page", "cr.txt", extract=False) == ""
+    assert files.text("Page", "cr.txt") == "lu"
+    assert answers == []
 
 
 def test_images_and_unknown_files_are_not_read(tmp_path):

@@ -150,9 +150,10 @@ def prepare(raw_name: str, data: bytes, *, max_pixels: int = 40_000_000) -> Prep
 class AttachmentStore:
     """The attachments of the documents of one DocumentStore."""
 
-    def __init__(self, documents: DocumentStore, extract: Callable[[Path, str], str] = extract_text_bounded):
+    def __init__(self, documents: DocumentStore,
+                 extract: Callable[[Path, str], str | None] = extract_text_bounded):
         self.documents = documents
-        self.extract = extract  # (path of the bytes, mime) -> text; never raises
+        self.extract = extract  # (path of the bytes, mime) -> text, None: not now; never raises
         self.listeners: list[Callable[[Change], None]] = []
 
     def _notify(self, action: str, page: str) -> None:
@@ -240,6 +241,8 @@ class AttachmentStore:
         if not extract:
             return ""
         text = self.extract(data, meta.mime)
+        if text is None:  # could not be read now (no child process): not kept, read again next time
+            return ""
         with contextlib.suppress(OSError), file_lock(data.parent / ".lock"):  # a full disk: read again next time
             if data.exists():
                 atomic_write(cache, text)
