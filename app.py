@@ -62,8 +62,11 @@ def create_app(config: dict | None = None) -> Flask:
     for package in (web, accounts, wiki, agenda, mediation, directory, aide, admin, search):
         package.init_app(app)
 
-    from web import demo
+    from web import demo, startup
 
     if app.config["DEMO"]:
         demo.create_if_missing(app)
+    startup.init_app(app)
+    if app.testing:  # tests see a cleaned, reconciled folder as soon as the app exists
+        startup.run_now(app)
     return app

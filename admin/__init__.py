@@ -19,13 +19,13 @@ def init_app(app):
     from flask_babel import lazy_gettext as _l
 
     from admin import check, cli, media_checks, theme, views
-    from web import add_menu
+    from web import add_menu, startup
 
     app.register_blueprint(views.bp)
     theme.init_app(app)
     check.register_media(app, media_checks.mediation_media)
     _watch_stores(app)
-    _clean_crash_leftovers(app)
+    startup.register(app, _clean_crash_leftovers)
     for command in cli.COMMANDS:
         app.cli.add_command(command)
     add_menu(app, "admin.index", _l("Administration"), order=90, place="footer", role="admin")
@@ -46,7 +46,11 @@ def _watch_stores(app) -> None:
 
 
 def _clean_crash_leftovers(app) -> None:
-    """At start: temp files of writers killed half-way (a revision, an attachment) go."""
+    """Once per server start: temp files of writers killed half-way (a revision, an attachment) go.
+
+    Only disk space is at stake (readers never see temp files, and the next writer of a
+    document removes its own): this full scan runs off the request path (web.startup).
+    """
     import logging
 
     from wiki.store import DocumentStore

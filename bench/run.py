@@ -387,7 +387,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python-load", action="store_true", help="use the Python load generator, not wrk")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
-    parser.add_argument("--preload", action="store_true", help="gunicorn --preload (shared code, less memory)")
+    parser.add_argument("--preload", action=argparse.BooleanOptionalAction, default=True,
+                        help="gunicorn preload_app, as deploy/gunicorn.conf.py (default: yes)")
     args = parser.parse_args(argv)
     if args.quick:
         args.pages, args.sheets, args.duration, args.compare_at = 300, 100, 2.0, 0

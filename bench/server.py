@@ -28,8 +28,9 @@ def free_port() -> int:
 
 def gunicorn_command(app: str, port: int, workers: int, worker_class: str, threads: int,
                      preload: bool = False) -> list[str]:
-    """The gunicorn command line shared by the hello app and Repères (no preload, as deploy/)."""
-    cmd = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
+    """The gunicorn command line shared by the hello app and Repères (preload and hooks as deploy/)."""
+    cmd = [sys.executable, "-m", "gunicorn", app, "--config", str(ROOT / "bench" / "gunicorn_conf.py"),
+           "--bind", f"127.0.0.1:{port}",
            "--workers", str(workers), "--worker-class", worker_class, "--chdir", str(ROOT),
            "--log-level", "warning", "--keep-alive", "5"]
     if preload:

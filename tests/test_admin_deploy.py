@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import gc
 import os
 import re
 import runpy
@@ -70,6 +71,16 @@ def test_gunicorn_config_suits_uploads_and_several_workers(monkeypatch):
     nginx = (DEPLOY / "nginx-reperes.conf").read_text()
     read_timeout = int(re.search(r"proxy_read_timeout (\d+)s;", nginx).group(1))
     assert read_timeout == conf["timeout"]
+
+
+def test_gunicorn_forks_workers_from_a_preloaded_frozen_app():
+    conf = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert conf["preload_app"] is True
+    try:
+        conf["pre_fork"](None, None)
+        assert gc.get_freeze_count() > 0  # what the master built is out of the collector's reach
+    finally:
+        gc.unfreeze()
 
 
 def test_gunicorn_accepts_the_config_and_loads_the_app(tmp_path):
