@@ -7,11 +7,12 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from accounts.auth import users
 from accounts.users import ROLES, UserError
 from admin import audit
-from i18n import N_
+from i18n import N_, translate
 
 
 @click.group("user", help=N_("Gérer les comptes des membres."))
@@ -32,11 +33,11 @@ def add(name, roles, password_stdin, display_name):
     try:
         user, password = users().add(name, list(roles), password, display_name=display_name)
     except UserError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(_error(exc)) from exc
     audit.record(current_app, "cli", "user.create", user.username, detail=", ".join(user.roles))
-    click.echo(f"Compte « {user.username} » créé (rôles : {', '.join(user.roles)}).")
+    click.echo(_("Compte « %(name)s » créé (rôles : %(roles)s).", name=user.username, roles=", ".join(user.roles)))
     if not password_stdin:
-        click.echo(f"Mot de passe : {password}")
+        click.echo(_("Mot de passe : %(password)s", password=password))
 
 
 @user_cli.command("list", help=N_("Lister les comptes."))
@@ -44,7 +45,7 @@ def add(name, roles, password_stdin, display_name):
 def list_users():
     """Print one line per account."""
     for user in users().all():
-        state = "actif" if user.active else "désactivé"
+        state = _("actif") if user.active else _("désactivé")
         click.echo(f"{user.username}\t{','.join(user.roles)}\t{state}")
 
 
@@ -64,14 +65,19 @@ def enable(name):
     _set_active(name, True)
 
 
+def _error(exc: Exception) -> str:
+    """An account error's message (an N_ Message) in the shell's language."""
+    return translate(exc.args[0]) if exc.args else str(exc)
+
+
 def _set_active(name, active):
     """Disable or enable an account, record it in the journal and say so."""
     try:
         users().set_active(name, active)
     except UserError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(_error(exc)) from exc
     audit.record(current_app, "cli", "user.enable" if active else "user.disable", name)
-    click.echo(f"Compte « {name} » {'réactivé' if active else 'désactivé'}.")
+    click.echo(_("Compte « %(name)s » réactivé.", name=name) if active else _("Compte « %(name)s » désactivé.", name=name))
 
 
 @user_cli.command("reset-password", help=N_("Nouveau mot de passe (généré, ou lu sur stdin)."))
@@ -84,8 +90,8 @@ def reset_password(name, password_stdin):
     try:
         password = users().set_password(name, password)
     except UserError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(_error(exc)) from exc
     audit.record(current_app, "cli", "user.reset-password", name)
-    click.echo(f"Mot de passe de « {name} » changé.")
+    click.echo(_("Mot de passe de « %(name)s » changé.", name=name))
     if not password_stdin:
-        click.echo(f"Mot de passe : {password}")
+        click.echo(_("Mot de passe : %(password)s", password=password))

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from admin import audit
 from admin.backup import BackupError, backup_dir, create_backup, human_size, restore_archive
@@ -38,14 +39,15 @@ def backup_command(dest, keep):
         result = create_backup(app.config["DATA_DIR"], dest, version=app.config.get("VERSION", "?"),
                                keep=keep)
     except (BackupError, OSError) as exc:
-        raise click.ClickException(f"Sauvegarde impossible : {exc}") from exc
+        raise click.ClickException(_("Sauvegarde impossible : %(error)s", error=str(exc))) from exc
     audit.record(app, _actor(), "backup.create", result.archive.name,
                  detail=f"{human_size(result.size)}, {result.files} fichiers")
-    click.echo(f"Sauvegarde écrite : {result.archive}")
-    click.echo(f"Taille : {human_size(result.size)} ({result.size} octets), {result.files} fichiers, "
-               f"{result.documents} documents.")
+    click.echo(_("Sauvegarde écrite : %(archive)s", archive=result.archive))
+    click.echo(_("Taille : %(size)s (%(bytes)d octets), %(files)d fichiers, %(documents)d documents.",
+                 size=human_size(result.size), bytes=result.size, files=result.files,
+                 documents=result.documents))
     for old in result.removed:
-        click.echo(f"Ancienne sauvegarde supprimée : {old.name}")
+        click.echo(_("Ancienne sauvegarde supprimée : %(name)s", name=old.name))
 
 
 def _restored_app(app, target: Path):
@@ -70,11 +72,11 @@ def rebuild_index(app) -> str:
     """Rebuild the search index of app when the search package is there; say what happened."""
     index = app.extensions.get("reperes", {}).get("search_index")
     if index is None or not hasattr(index, "rebuild"):
-        return "Index de recherche : pas de module de recherche, rien à reconstruire."
+        return _("Index de recherche : pas de module de recherche, rien à reconstruire.")
     _wait_for_index(app)  # two rebuilds at once would trip over each other's files
     with app.app_context():
         count = index.rebuild()
-    return f"Index de recherche reconstruit ({count} documents)."
+    return _("Index de recherche reconstruit (%(count)d documents).", count=count)
 
 
 def _summary(report) -> str:
@@ -85,16 +87,17 @@ def _summary(report) -> str:
 
 
 def _print_report(report) -> None:
-    click.echo(f"{report.documents} documents, {report.revisions} versions, {report.users} comptes, "
-               f"{report.media} médias examinés.")
+    click.echo(_("%(documents)d documents, %(revisions)d versions, %(users)d comptes, %(media)d médias examinés.",
+                 documents=report.documents, revisions=report.revisions, users=report.users, media=report.media))
     for problem in report.problems:
-        hint = " (réparable avec --repair)" if problem.repairable else ""
+        hint = _(" (réparable avec --repair)") if problem.repairable else ""
         click.echo(f"- [{problem.kind}] {problem.path} : {problem.message}{hint}")
     if report.ok:
-        click.echo("Aucun problème trouvé.")
+        click.echo(_("Aucun problème trouvé."))
     else:
         kinds = sorted({p.kind for p in report.problems})
-        click.echo(f"{len(report.problems)} problème(s) : " + " ; ".join(KINDS[k] for k in kinds) + ".")
+        click.echo(_("%(n)d problème(s) : %(kinds)s.", n=len(report.problems),
+                     kinds=" ; ".join(KINDS[k] for k in kinds)))
 
 
 @click.command("restore", help=N_("Restaurer l'archive ARCHIVE dans le dossier DATA_DIR : vérifie d'abord le "
@@ -123,26 +126,27 @@ def restore_command(archive, data_dir, force, journals):
     try:
         result = restore_archive(archive, target, force=force)
     except (BackupError, OSError) as exc:
-        raise click.ClickException(f"Restauration refusée : {exc}") from exc
-    click.echo(f"Archive vérifiée et restaurée dans {result.target} ({result.files} fichiers, "
-               f"sauvegarde du {result.created}, version {result.version}).")
+        raise click.ClickException(_("Restauration refusée : %(error)s", error=str(exc))) from exc
+    click.echo(_("Archive vérifiée et restaurée dans %(target)s (%(files)d fichiers, sauvegarde du "
+                 "%(created)s, version %(version)s).", target=result.target, files=result.files,
+                 created=result.created, version=result.version))
     if result.moved_aside:
-        click.echo(f"L'ancien contenu du dossier a été mis de côté dans {result.moved_aside}")
+        click.echo(_("L'ancien contenu du dossier a été mis de côté dans %(path)s", path=result.moved_aside))
     restored = _restored_app(app, target)
     todo = pending(result.journal, known)
     failed = False
     if todo and not erasers(app):
-        click.echo(f"ATTENTION : {len(todo)} effacement(s) à rejouer, mais aucun module ne sait "
-                   "effacer. Relancez la restauration avec le module de médiation installé.", err=True)
+        click.echo(_("ATTENTION : %(n)d effacement(s) à rejouer, mais aucun module ne sait effacer. "
+                     "Relancez la restauration avec le module de médiation installé.", n=len(todo)), err=True)
         failed = True
     elif todo or (result.journal and erasers(app)):
         for line in reapply(restored, todo, erasers(app), journal=result.journal):
             click.echo(line)
-    click.echo(f"Effacements rejoués : {0 if failed else len(todo)}.")
+    click.echo(_("Effacements rejoués : %(n)d.", n=0 if failed else len(todo)))
     click.echo(rebuild_index(restored))
     audit.record(target, _actor(), "backup.restore", Path(archive).name,
                  detail=f"sauvegarde du {result.created}, {len(todo)} effacement(s) rejoué(s)")
-    click.echo("Vérification du dossier restauré :")
+    click.echo(_("Vérification du dossier restauré :"))
     report = check(target, media_sets(restored))
     _print_report(report)
     if failed or not report.ok:
@@ -165,10 +169,10 @@ def check_command(do_repair):
     if do_repair and report.problems:
         done = repair(data_dir, report.problems)
         for line in done:
-            click.echo(f"Réparé : {line}")
+            click.echo(_("Réparé : %(line)s", line=line))
         if done:
             audit.record(app, _actor(), "data.repair", str(data_dir), detail=f"{len(done)} réparation(s)")
-        click.echo("Après réparation :")
+        click.echo(_("Après réparation :"))
         report = check(data_dir, media_sets(app))
         _print_report(report)
     if not report.ok:

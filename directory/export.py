@@ -38,7 +38,7 @@ from directory.sheet import (
 from directory.sheet import (
     save as save_sheet,
 )
-from i18n import N_
+from i18n import N_, translate
 from wiki.names import slugify
 from wiki.store import DocumentStore, NotFound
 
@@ -289,20 +289,23 @@ class ImportReport:
         return not self.errors and all(line.action != "erreur" for line in self.lines)
 
     def text(self) -> str:
-        """The report as plain French text, one line per line of the file."""
-        out = list(self.errors)
+        """The report as plain text, one line per line of the file (French, or the shell's language)."""
+        out = [translate(e) for e in self.errors]
         for item in self.lines:
-            where = f"ligne {item.line}" + (f" ({item.slug})" if item.slug else "")
-            out.append(f"{where} : {item.action}" + "".join(f"\n  - {m}" for m in item.messages))
+            where = (N_("ligne %(n)d (%(slug)s)", n=item.line, slug=item.slug) if item.slug
+                     else N_("ligne %(n)d", n=item.line))
+            out.append(translate(N_("%(field)s : %(message)s", field=where, message=item.action))
+                       + "".join(f"\n  - {translate(m)}" for m in item.messages))
         counts = {a: sum(1 for x in self.lines if x.action == a)
-                  for a in ("création", "mise à jour", "inchangée", "erreur")}
-        out.append("Bilan : " + ", ".join(f"{n} {a}" for a, n in counts.items()))
+                  for a in (N_("création"), N_("mise à jour"), N_("inchangée"), N_("erreur"))}
+        out.append(translate(N_("Bilan : %(counts)s", counts=", ".join(
+            f"{n} {translate(a)}" for a, n in counts.items()))))
         if not self.ok:
-            out.append("Rien n'a été importé : corrigez le fichier et recommencez.")
+            out.append(translate(N_("Rien n'a été importé : corrigez le fichier et recommencez.")))
         elif not self.applied:
-            out.append("Essai à blanc : rien n'a été importé.")
+            out.append(translate(N_("Essai à blanc : rien n'a été importé.")))
         else:
-            out.append("Import terminé.")
+            out.append(translate(N_("Import terminé.")))
         return "\n".join(out)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from i18n import N_
 
@@ -37,7 +38,7 @@ def _find(pseudonym: str):
     store = current_app.extensions["reperes"]["mediation"]
     person = store.find_participant(pseudonym) or store.participant(pseudonym)
     if person is None:
-        raise click.ClickException(f"Aucun pseudonyme « {pseudonym} ».")
+        raise click.ClickException(_("Aucun pseudonyme « %(pseudonym)s ».", pseudonym=pseudonym))
     return store, person
 
 
@@ -52,11 +53,12 @@ def purge_person(pseudonym, yes):
     store, person = _find(pseudonym)
     count = len(store.by_participant(person.id))
     if not yes:
-        click.confirm(f"Effacer « {person.pseudonym} » et ses {count} contribution(s) pour toujours ?",
-                      abort=True)
+        click.confirm(_("Effacer « %(pseudonym)s » et ses %(count)d contribution(s) pour toujours ?",
+                        pseudonym=person.pseudonym, count=count), abort=True)
     report = erase_participant(current_app, person.id, actor="cli")
-    click.echo(f"« {person.pseudonym} » effacé : {len(report['contributions'])} contribution(s), "
-               f"{len(report['media'])} média(s). Effacement inscrit au journal.")
+    click.echo(_("« %(pseudonym)s » effacé : %(contributions)d contribution(s), %(media)d média(s). "
+                 "Effacement inscrit au journal.", pseudonym=person.pseudonym,
+                 contributions=len(report["contributions"]), media=len(report["media"])))
 
 
 @click.command("export-person", help=N_("Exporter en zip tout ce qui est lié à un pseudonyme."))
@@ -71,7 +73,7 @@ def export_person(pseudonym, dest):
     with open(dest, "wb") as fh:
         fh.write(store.export_participant(person.id))
     audit.record(current_app, "cli", "person.export", person.id)
-    click.echo(f"Export écrit dans {dest}.")
+    click.echo(_("Export écrit dans %(dest)s.", dest=dest))
 
 
 COMMANDS = (stats_command, purge_person, export_person)

@@ -8,7 +8,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 
-from i18n import N_
+from i18n import N_, translate
 from mediation.model import KIND_LABELS, STATUS_LABELS
 from mediation.store import MediationStore
 from wiki.store import DocumentStore
@@ -120,13 +120,14 @@ def to_csv(figures: dict, feedback: list[dict] | None = None) -> str:
 
 
 def to_text(figures: dict) -> str:
-    """The figures as readable text for the terminal."""
+    """The figures as readable text for the terminal (in the shell's language, French by default)."""
     lines = []
     for key, label in LABELS.items():
         value = figures[key]
         if isinstance(value, dict):
-            lines.append(f"{label} :")
-            lines += [f"  {k} : {v}" for k, v in value.items()] or ["  (aucune)"]
+            lines.append(translate(N_("%(label)s :", label=label)))
+            lines += [translate(N_("  %(label)s : %(value)s", label=k, value=v))
+                      for k, v in value.items()] or [translate(N_("  (aucune)"))]
         else:
-            lines.append(f"{label} : {value}")
+            lines.append(translate(N_("%(label)s : %(value)s", label=label, value=value)))
     return "\n".join(lines) + "\n"

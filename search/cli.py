@@ -7,6 +7,7 @@ import time
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from i18n import N_
 
@@ -19,5 +20,5 @@ def reindex():
     started = time.perf_counter()
     count = index.rebuild()
     stats = index.stats()
-    click.echo(f"{count} documents indexés en {time.perf_counter() - started:.1f} s "
-               f"({stats['bytes'] / 1e6:.1f} Mo).")
+    click.echo(_("%(count)d documents indexés en %(seconds)s s (%(size)s Mo).", count=count,
+                 seconds=f"{time.perf_counter() - started:.1f}", size=f"{stats['bytes'] / 1e6:.1f}"))

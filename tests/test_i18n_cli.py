@@ -118,3 +118,34 @@ def test_the_wiki_import_report_in_english(runner, tmp_path):
     assert "Refused: bad.md (the file is not UTF-8)" in english.output
     again = runner.invoke(args=["wiki", "import", str(folder)], env=FRENCH)
     assert "0 pages créées, 0 mises à jour, 1 inchangées, 1 refusées." in again.output
+
+
+def test_command_messages_follow_the_language(runner):
+    english = runner.invoke(args=["user", "add", "zoe"], env=ENGLISH)
+    assert "Account “zoe” created (roles: member)." in english.output
+    assert "Password: " in english.output
+    french = runner.invoke(args=["user", "disable", "zoe"], env=FRENCH)
+    assert "Compte « zoe » désactivé." in french.output
+    listed = runner.invoke(args=["user", "list"], env=ENGLISH).output
+    assert "zoe\tmember\tdeactivated" in listed
+    assert "No problem found." in runner.invoke(args=["check"], env=ENGLISH).output
+    assert "Aucun problème trouvé." in runner.invoke(args=["check"], env=FRENCH).output
+    stats = runner.invoke(args=["stats"], env=ENGLISH).output
+    assert "Wiki pages: 0" in stats
+    assert not french_words(stats)
+    missing = runner.invoke(args=["purge-person", "Personne", "--yes"], env=ENGLISH)
+    assert missing.exit_code != 0
+    assert "No nickname “Personne”." in missing.output
+
+
+def test_the_directory_import_report_in_english(runner, tmp_path):
+    bad = tmp_path / "fiches.csv"
+    bad.write_text("nom,inconnue\n;;;\n", encoding="utf-8")
+    english = runner.invoke(args=["directory", "import", str(bad), "--dry-run"], env=ENGLISH)
+    assert english.exit_code == 1
+    # column names are the CSV's own (French) identifiers
+    assert "Unknown column: « inconnue ». Possible columns: identifiant, nom," in english.output
+    assert "Summary: 0 creation, 0 update, 0 unchanged, 0 error" in english.output
+    assert "Nothing was imported: correct the file and try again." in english.output
+    french = runner.invoke(args=["directory", "import", str(bad), "--dry-run"], env=FRENCH)
+    assert "Colonne inconnue : « inconnue »." in french.output

@@ -58,4 +58,6 @@ def rebuild_links():
     from flask import current_app
 
     pages = current_app.extensions["reperes"]["page_links"].rebuild()
-    click.echo(f"{len(pages)} pages indexées.")
+    from flask_babel import gettext as _
+
+    click.echo(_("%(n)d pages indexées.", n=len(pages)))
