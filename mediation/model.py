@@ -53,7 +53,11 @@ PSEUDONYM_RE = re.compile(r"^[\w][\w .'’-]{0,38}[\w.]?$")
 
 
 class ModelError(ValueError):
-    """A value cannot be accepted; the message is plain French."""
+    """A value cannot be accepted; the message is plain French (an N_ Message: `str(exc)` keeps it
+    one, so a page that shows it translates it)."""
+
+    def __str__(self) -> str:
+        return self.args[0] if len(self.args) == 1 and isinstance(self.args[0], str) else super().__str__()
 
 
 def new_id(prefix: str) -> str:
@@ -79,7 +83,7 @@ def clean_text(raw: str, limit: int = MAX_TEXT) -> str:
     """Text as typed, with Windows line ends fixed and a length cap."""
     text = (raw or "").replace("\r\n", "\n").strip()
     if len(text) > limit:
-        raise ModelError(f"Le texte est trop long : {limit} caractères au plus.")
+        raise ModelError(N_("Le texte est trop long : %(limit)d caractères au plus.", limit=limit))
     return text
 
 
@@ -227,9 +231,8 @@ class Contribution(JsonDocument):
     def move_to(self, status: str, reason: str = "") -> None:
         """Change status along the allowed transitions (ModelError otherwise)."""
         if status not in TRANSITIONS.get(self.status, set()):
-            raise ModelError(
-                f"Impossible de passer de « {STATUS_LABELS[self.status]} » à « {STATUS_LABELS.get(status, status)} »."
-            )
+            raise ModelError(N_("Impossible de passer de « %(old)s » à « %(new)s ».",
+                                old=STATUS_LABELS[self.status], new=STATUS_LABELS.get(status, status)))
         if status == "publie":
             problems = self.publication_problems()
             if problems:

@@ -20,6 +20,7 @@ from flask_login import logout_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from accounts.auth import current_username, has_role, is_member, login_manager, role_required
+from i18n import translate
 from mediation import access, places
 from mediation.access import can_edit, current_participant, is_mediator, store
 from mediation.model import (
@@ -143,7 +144,7 @@ def add_person(wid: str):
         return render_template("mediation/workshop.html", workshop=work, people=people,
                                items={p.id: store().by_participant(p.id) for p in people},
                                all_people=store().all_participants(), place=places.place(work.place),
-                               kinds=KINDS, person_error=_(str(exc)),
+                               kinds=KINDS, person_error=translate(str(exc)),
                                pseudonym=request.form.get("pseudonym", "")[:60]), 400
     store().join(wid, person.id, current_username())
     flash(_("%(p)s participe à l'atelier.", p=person.pseudonym), "success")
@@ -334,7 +335,7 @@ def withdraw(cid: str):
     try:
         store().update(cid, lambda c: c.move_to("retire", reason), current_username(), "retrait")
     except ModelError as exc:
-        flash(str(exc), "error")
+        flash(translate(str(exc)), "error")
         return redirect(url_for("mediation.view", cid=cid)), 303
     _audit("contribution.withdraw", cid, reason)
     flash(_("La contribution est retirée : elle n'est plus visible nulle part."), "success")
@@ -375,7 +376,7 @@ def _render_step(item: Contribution, step_name: str, action: str, errors=None, s
 
 
 def _fail(item: Contribution, step_name: str, field: str, message: str, status: int = 400):
-    message = _(message)  # messages of the model and media modules are marked with N_
+    message = translate(message)  # messages of the model and media modules are N_ Messages
     if _wants_json():
         return jsonify(ok=False, message=message, field=field), status
     action = request.path

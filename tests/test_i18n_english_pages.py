@@ -55,8 +55,10 @@ class _VisibleText(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
-        # search snippets are excerpts of the documents' indexed text (content, one index for all languages)
-        if tag in self.SKIP or (tag == "p" and "snippet" in (values.get("class") or "").split()):
+        # search snippets are excerpts of the documents' indexed text (content, one index for all
+        # languages); audit details are journal data, written once
+        classes = (values.get("class") or "").split()
+        if tag in self.SKIP or (tag == "p" and {"snippet", "audit-detail"} & set(classes)):
             self._skip += 1
             self._skipped.append(tag)
         for name in ("alt", "title", "placeholder", "aria-label"):
@@ -156,17 +158,50 @@ def _bad_posts(ids: dict) -> dict[str, list[tuple[str, dict]]]:
             ("/agenda/nouveau", {**event, "title": "Un atelier", "picture": broken_png}),
             ("/agenda/evenement/interne/modifier", {**event, "start_date": "2026-11-30",
                                                     "end_date": "2026-11-01"}),
+            ("/wiki/Secret?action=rename", {"new_name": "", "comment": ""}),
+            ("/wiki/Secret?action=rename", {"new_name": "Publique", "comment": ""}),
+            ("/wiki/Secret?action=upload", {"file": (b"MZ\x90\0binary", "outil.exe")}),
+            ("/wiki/Secret?action=upload", {"file": (b"", "vide.txt")}),
+            ("/wiki/Secret?action=revert", {"rev": "99"}),
+            ("/wiki/Secret?action=task", {"index": "99", "base_rev": "1", "done": "1"}),
+            ("/wiki/Secret?action=remove-file", {"filename": "rien.txt"}),
+            ("/wiki/Secret?action=bizarre", {}),
+            ("/annuaire/le-phare/revenir", {"rev": "99"}),
+            ("/annuaire/le-phare/modifier", {**sheet, "name": "Le Phare", "base_rev": "0"}),
+            ("/agenda/evenement/interne/revenir", {"rev": "99"}),
+            ("/agenda/evenement/portes-ouvertes/modifier", {**event, "title": "Portes ouvertes",
+                                                             "start_date": "2026-12-01",
+                                                             "status": "annule", "cancel_reason": ""}),
+            ("/evaluation/avis", {"useful": "9", "text": "x" * 5000}),
+            ("/agenda/mon-lien", {}),
         ],
         "mediator": [
             ("/atelier/", {"title": "", "structure": "nulle-part"}),
             (f"/atelier/{ids['wid']}/personnes", {"pseudonym": ""}),
+            (f"/atelier/{ids['wid']}/personnes", {"pseudonym": "<b>?!</b>" * 10}),
             (f"/atelier/{ids['wid']}/p/{ids['pid']}/nouveau/photo", {}),
+            (f"/atelier/c/{ids['my_cid']}/texte", {"texte": ""}),
+            (f"/atelier/c/{ids['my_cid']}/lieu", {"lien": "ailleurs"}),
+            (f"/atelier/c/{ids['my_cid']}/lieu", {"lien": "structure", "lieu": "nulle-part"}),
+            (f"/atelier/c/{ids['my_cid']}/accord", {"portee": "tout-le-monde"}),
+            (f"/atelier/c/{ids['my_cid']}/envoi", {}),
+            (f"/atelier/c/{ids['network_cid']}/retirer", {"reason": ""}),
+        ],
+        "moderator": [
+            (f"/moderation/{ids['proposed_cid']}", {"action": "refuse", "reason": ""}),
+            (f"/moderation/{ids['proposed_cid']}", {"action": "bizarre"}),
+            (f"/moderation/{ids['proposed_cid']}", {"action": "publish", "text": ""}),
         ],
         "admin": [
             ("/admin/apparence", {"site_name": "x" * 300, "brand": "rouge", "accent": "#12", "logo": broken_png}),
             ("/admin/apparence", {"site_name": "Repères", "brand": "#123456", "accent": "#654321",
                                   "logo": not_a_photo}),
             ("/admin/comptes", {"action": "add", "username": "Pas Valide!", "display_name": ""}),
+            ("/admin/comptes", {"action": "add", "username": "anne", "display_name": ""}),
+            ("/admin/comptes/anne", {"action": "bizarre"}),
+            ("/admin/comptes/anne", {"action": "roles", "roles": "empereur"}),
+            ("/admin/comptes/admin", {"action": "disable"}),
+            (f"/atelier/personnes/{ids['other_pid']}/effacer", {"confirm": "pas le bon nom"}),
             ("/annuaire/import", {"file": (b"nom;adresse\n;;;\n", "fiches.csv")}),
             ("/annuaire/import", {"file": (b"\xff\xfe\0garbage", "fiches.json")}),
             ("/recherche/synonymes", {"text": "alpha beta gamma"}),
@@ -175,7 +210,7 @@ def _bad_posts(ids: dict) -> dict[str, list[tuple[str, dict]]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("role", ["anonymous", "participant", "member", "mediator", "admin"])
+@pytest.mark.parametrize("role", ["anonymous", "participant", "member", "mediator", "moderator", "admin"])
 def test_forms_sent_with_bad_input_answer_in_english(tmp_path, role):
     world = build_world(tmp_path / "data")
     device = Device(world, role)
@@ -209,4 +244,158 @@ def test_error_pages_in_english(client, auth):
     response = client.post(_english("/login"), data={"username": "anne", "password": "x"})  # no CSRF token
     assert response.status_code == 400
     found += [("/login csrf", t) for t in french_texts(response.get_data(as_text=True))]
+    assert found == [], _report(found)
+
+
+def _good_posts(ids: dict) -> dict[str, list[tuple[str, dict]]]:
+    """Forms that succeed, by role: the confirmations (flashed messages) must be English too."""
+    return {
+        "member": [
+            ("/wiki/Alpha", {"text": "Alpha beta.\n\n- [ ] gamma", "base_rev": "0", "comment": ""}),
+            ("/wiki/Alpha?action=task", {"index": "0", "base_rev": "1", "done": "1"}),
+            ("/wiki/Alpha?action=upload", {"file": (b"alpha\n", "alpha.txt")}),
+            ("/wiki/Alpha?action=rename", {"new_name": "Omega", "comment": ""}),
+            ("/compte", {"current": "anne-password", "new": "a-much-longer-password", "confirm": "a-much-longer-password"}),
+            ("/annuaire/le-phare/confirmer", {}),
+            ("/agenda/evenement/interne/compte-rendu", {}),
+            ("/evaluation/avis", {"useful": "4", "text": "Alpha"}),
+            ("/wiki/Omega?action=delete", {"comment": ""}),
+        ],
+        "mediator": [
+            ("/atelier/", {"title": "Alpha", "structure": "le-phare"}),
+            (f"/atelier/{ids['wid']}/personnes", {"pseudonym": "Omega"}),
+            (f"/atelier/c/{ids['network_cid']}/retirer", {"reason": "Alpha"}),
+            (f"/atelier/{ids['wid']}/fermer", {}),
+        ],
+        "moderator": [
+            (f"/moderation/{ids['proposed_cid']}", {"action": "publish", "text": "Alpha"}),
+        ],
+        "admin": [
+            ("/admin/comptes", {"action": "add", "username": "omega", "display_name": "Omega", "roles": "member"}),
+            ("/admin/comptes/anne", {"action": "disable"}),
+            ("/agenda/evenement/portes-ouvertes/supprimer", {}),
+            ("/admin/apparence", {"site_name": "Repères", "brand": "#0b4f8a", "accent": "#8a3b0b"}),
+        ],
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", ["member", "mediator", "moderator", "admin"])
+def test_confirmations_after_good_input_are_in_english(tmp_path, role):
+    world = build_world(tmp_path / "data")
+    device = Device(world, role)
+    device.client.get("/login?lang=en")
+    found = []
+    for url, form in _good_posts(world.ids)[role]:
+        data = {k: (io.BytesIO(v[0]), v[1]) if isinstance(v, tuple) else v for k, v in form.items()}
+        response = device.post(_english(url), data, follow_redirects=True, content_type="multipart/form-data")
+        assert response.status_code == 200, (url, response.status_code)
+        found += [(url, text) for text in french_texts(response.get_data(as_text=True))]
+    assert found == [], _report(found)
+
+
+# ---------------------------------------------------------------- the demonstration folder
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("’", "'").replace("\u00a0", " ").replace("\u202f", " ").lower().split())
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _demo_content(app) -> tuple[str, list[str]]:
+    """Everything the demo's users "wrote" (texts, names, comments), as one text and as lines."""
+    import json
+
+    from wiki.store import DocumentStore
+
+    ext = app.extensions["reperes"]
+    texts = [app.config["SITE_NAME"], *CONTENT]
+    for store in ext.values():
+        if not isinstance(store, DocumentStore):
+            continue
+        for name in store.names():
+            texts.append(name)
+            for revision in store.revisions(name):
+                texts.append(revision.comment)
+                try:
+                    texts += list(_strings(json.loads(revision.text)))
+                except ValueError:
+                    texts.append(revision.text)
+    texts += [w.title for w in ext["mediation"].all_workshops()]
+    texts += [u.display_name or u.username for u in ext["users"].all()]
+    lines = {_norm(line.strip("#-*> []")) for text in texts for line in text.splitlines()}
+    return _norm("\n".join(texts)), sorted((x for x in lines if len(x) >= 4), key=len, reverse=True)
+
+
+def _interface_french(text: str, corpus: str, lines: list[str]) -> list[str]:
+    """French words of a text once every part written by the demo's users is taken out."""
+    if text.startswith(("http://", "https://")):
+        return []
+    text = _norm(text)
+    if text in corpus:
+        return []
+
+    def without_lines(rest: str) -> str:  # whole lines of content (titles may hold " — ")
+        for line in lines:
+            if line in rest:
+                rest = rest.replace(line, " ")
+        return rest
+
+    def without_pieces(rest: str) -> str:  # pieces cut short ("…") or joined to interface words
+        parts = re.split(r" — |…|: | · |, ", rest)
+        return " ".join(p for p in parts if p.strip() and p.strip() not in corpus)
+
+    one, two = french_words(without_pieces(without_lines(text))), french_words(without_lines(without_pieces(text)))
+    return one if len(one) <= len(two) else two
+
+
+@pytest.mark.slow
+def test_the_demonstration_site_in_english(tmp_path):
+    """Every page reachable from the menus of the demo folder (richer listings, events, gallery),
+    as a visitor and as an account with every role: French only where the demo's users wrote it."""
+    from app import create_app
+    from tests.conftest import csrf_token
+
+    app = create_app({"DATA_DIR": str(tmp_path / "demo"), "SECRET_KEY": "t", "TESTING": True, "DEMO": True})
+    app.extensions["reperes"]["users"].add("root", ["admin", "mediateur", "moderateur"], "root-password")
+    corpus, lines = _demo_content(app)
+    href = re.compile(r'href="(/[^"#]*)"')
+    skip = re.compile(r"^/(static|logout)|lang=|/fichiers/|/media/|/photo/|/image|action=raw"
+                      r"|\.(ics|csv|zip|json|jpg|png|webp|mp3|ogg|webm|txt|pdf)$")
+    start = ["/wiki/Accueil", "/annuaire/", "/annuaire/guide", "/agenda/", "/agenda/archives", "/galerie/",
+             "/wiki/", "/recent", "/atelier/", "/atelier/personnes", "/moderation/", "/evaluation/", "/admin/",
+             "/admin/journal", "/aide/", "/agenda/a-verifier", "/annuaire/suivi", "/recherche?q=douche",
+             "/galerie/flux.atom", "/agenda/flux.atom", "/recent.atom"]
+    found, pages = [], 0
+    for who in ("anonymous", "root"):
+        client = app.test_client()
+        if who == "root":
+            client.post("/login", data={"username": "root", "password": "root-password",
+                                        "csrf_token": csrf_token(client)})
+        seen, todo = set(), list(start)
+        while todo and len(seen) < 500:
+            url = todo.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            response = client.get(_english(url))
+            if response.status_code != 200 or not any(k in response.content_type for k in ("html", "xml")):
+                continue
+            pages += 1
+            body = response.get_data(as_text=True)
+            parser = _VisibleText()
+            parser.feed(body)
+            found += [(url, t) for t in parser.texts if french_words(t) and _interface_french(t, corpus, lines)]
+            todo += [h.replace("&amp;", "&") for h in href.findall(body)
+                     if not skip.search(h) and h.count("/") < 6]
+    assert pages > 150
     assert found == [], _report(found)
