@@ -115,8 +115,8 @@ def _register_search(app, store) -> None:
         found = sheets.info(app, event.structure)
         status = sheets.status_reader(app)
         place = event.place_name or (found.name if found else "")
-        body = "\n".join(x for x in (atom.when_text(entry), place, event.address,
-                                     event.description, event.cancel_reason) if x)
+        # no date in the body: the index serves every language; results show it (agenda_search_when)
+        body = "\n".join(x for x in (place, event.address, event.description, event.cancel_reason) if x)
         return SearchDoc(
             kind="events", key=name, title=event.title, url=f"/agenda/evenement/{name}",
             body=body, public=cal.is_public(event, status),
@@ -126,6 +126,15 @@ def _register_search(app, store) -> None:
         )
 
     register_source(app, "events", store, extract)
+
+    def search_when(name: str) -> str:
+        """The dates of an event in a search result, in the visitor's language."""
+        try:
+            return atom.when_text(cal.load(store, name))
+        except Exception:
+            return ""
+
+    app.jinja_env.globals["agenda_search_when"] = search_when
 
 
 def count_events(app, first: date | None = None, last: date | None = None,

@@ -47,18 +47,18 @@ class _VisibleText(HTMLParser):
 
     SKIP = ("script", "style", "textarea")
 
-    def __init__(self):
+    def __init__(self, skip_classes=("audit-detail",)):
         super().__init__(convert_charrefs=True)
+        self.skip_classes = set(skip_classes)
         self.texts: list[str] = []
         self._skip = 0
         self._skipped: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
-        # search snippets are excerpts of the documents' indexed text (content, one index for all
-        # languages); audit details are journal data, written once
+        # audit details are journal data, written once in French
         classes = (values.get("class") or "").split()
-        if tag in self.SKIP or (tag == "p" and {"snippet", "audit-detail"} & set(classes)):
+        if tag in self.SKIP or (tag == "p" and self.skip_classes & set(classes)):
             self._skip += 1
             self._skipped.append(tag)
         for name in ("alt", "title", "placeholder", "aria-label"):
@@ -106,7 +106,7 @@ def _english(url: str) -> str:
 def test_the_detector_sees_french_and_ignores_content_and_typed_values():
     html = ('<h1>Le Phare</h1><p>Modifier la fiche</p><p>Saved.</p><textarea>Écrit par moi</textarea>'
             '<input type="submit" value="Enregistrer"><input name="q" value="été"><img alt="Photo du lieu">'
-            '<script>var a = "é";</script><p>vendredi 27 novembre</p><p class="snippet">Réunion du lundi</p>')
+            '<script>var a = "é";</script><p>vendredi 27 novembre</p><p class="audit-detail">page de démonstration</p>')
     assert french_texts(html) == ["Modifier la fiche", "Enregistrer", "Photo du lieu", "vendredi 27 novembre"]
     assert french_texts("<title>Directory — Repères dans la cité — Repères</title>") == []
 
@@ -392,10 +392,23 @@ def test_the_demonstration_site_in_english(tmp_path):
                 continue
             pages += 1
             body = response.get_data(as_text=True)
-            parser = _VisibleText()
+            # search snippets are cut from the indexed text, which keeps the French labels of the
+            # listings (Alimentation, Tous publics) so that French words find them
+            parser = _VisibleText(skip_classes=("audit-detail", "snippet"))
             parser.feed(body)
             found += [(url, t) for t in parser.texts if french_words(t) and _interface_french(t, corpus, lines)]
             todo += [h.replace("&amp;", "&") for h in href.findall(body)
                      if not skip.search(h) and h.count("/") < 6]
     assert pages > 150
     assert found == [], _report(found)
+
+
+def test_event_dates_in_search_results_follow_the_language(tmp_path):
+    """The index holds no date (one index for every language): the result line gives it."""
+    world = build_world(tmp_path / "data")
+    device = Device(world, "member")
+    english = device.client.get("/recherche?q=mouettebleue&type=events&lang=en").get_data(as_text=True)
+    assert "Friday 27 November 2026, 14:00 – 17:00" in english
+    assert "vendredi" not in english
+    french = device.client.get("/recherche?q=mouettebleue&type=events&lang=fr").get_data(as_text=True)
+    assert "vendredi 27 novembre 2026, 14\u00a0h – 17\u00a0h" in french
