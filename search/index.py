@@ -299,11 +299,13 @@ class _Segment:
     """What a segment never changes: field lengths, public and kind masks, postings (LRU)."""
 
     POSTINGS_CACHE = 256
+    POSTINGS_BYTES = 4 * 1024 * 1024  # a frequent word's postings at 10,000 pages: ~120 KB
 
     def __init__(self, reader):
         self.n = reader.doc_count_all()
         self._lengths: dict[str, np.ndarray] = {}
         self._postings: OrderedDict = OrderedDict()
+        self._postings_bytes = 0
         self._names: dict[str, list] = {}
         self._vocabulary: set[str] | None = None
         self._lock = threading.Lock()
@@ -350,9 +352,15 @@ class _Segment:
                 return found
         found = _read_postings(reader, fieldname, text)
         with self._lock:
+            old = self._postings.pop(key, None)
+            if old is not None:
+                self._postings_bytes -= old[0].nbytes + old[1].nbytes
             self._postings[key] = found
-            while len(self._postings) > self.POSTINGS_CACHE:
-                self._postings.popitem(last=False)
+            self._postings_bytes += found[0].nbytes + found[1].nbytes
+            while self._postings and (len(self._postings) > self.POSTINGS_CACHE
+                                      or self._postings_bytes > self.POSTINGS_BYTES):
+                ids, weights = self._postings.popitem(last=False)[1]
+                self._postings_bytes -= ids.nbytes + weights.nbytes
         return found
 
     def vocabulary(self, reader) -> set[str]:

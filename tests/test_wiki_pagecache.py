@@ -98,3 +98,17 @@ def test_a_changed_account_name_shows_at_once(app, client):
     user.display_name = "Anne L."
     users.save(user)
     assert "Anne L." in client.get("/wiki/Accueil").get_data(as_text=True)
+
+
+def test_page_cache_is_bounded_in_bytes_too():
+    cache = pagecache.PageCache(size=100, max_bytes=10_000)
+    for i in range(10):
+        cache.put(("page", i), b"x" * 3_000)
+    assert len(cache) == 3  # 3 pages of 3,000 bytes fit in 10,000; the oldest went first
+    assert cache.get(("page", 9)) is not None
+    assert cache.get(("page", 0)) is None
+    cache.put(("page", 9), b"y" * 9_000)  # replacing an entry counts its new size only
+    assert len(cache) == 1
+    assert cache.get(("page", 9)) == b"y" * 9_000
+    cache.put(("huge", 0), b"z" * 20_000)  # larger than the budget: not kept at all
+    assert len(cache) == 0

@@ -205,3 +205,15 @@ def test_process_killed_mid_save_leaves_previous_revision_intact(tmp_path):
     leftovers = [p.name for p in fresh.path("A").rglob(".tmp-*")]
     assert leftovers == []
     assert fresh.load("A", 2).text == "suite"
+
+
+def test_revision_cache_stays_within_its_character_budget(tmp_path, monkeypatch):
+    from wiki import store as store_mod
+
+    monkeypatch.setattr(store_mod, "CACHE_CHARS", 10_000)
+    store = DocumentStore(tmp_path, fsync=False)
+    for i in range(30):
+        store.save(f"Page {i}", "é" * 1_000, author="anne")
+    for i in range(30):
+        assert store.load(f"Page {i}").text == "é" * 1_000
+    assert sum(len(r.text) for r in store._cache.values()) <= 10_000 + 1_000

@@ -195,12 +195,17 @@ def mark_missing(html: str, missing_urls: set[str], create_suffix: str = "?actio
     return _A_WIKILINK.sub(repl, html)
 
 
+def _size(rendered: Rendered) -> int:
+    return len(rendered.html) + len(rendered.toc)
+
+
 class RenderCache:
     """A bounded, thread-safe cache of rendered revisions, keyed by (kind, name, number)."""
 
-    def __init__(self, size: int = 2048):
-        self.size = size
+    def __init__(self, size: int = 2048, max_chars: int = 2 * 1024 * 1024):
+        self.size, self.max_chars = size, max_chars
         self._data: OrderedDict[tuple, Rendered] = OrderedDict()
+        self._chars = 0
         self._lock = threading.Lock()
 
     def get(self, key: tuple, produce: Callable[[], Rendered]) -> Rendered:
@@ -212,7 +217,12 @@ class RenderCache:
                 return hit
         value = produce()
         with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self._chars -= _size(old)
             self._data[key] = value
-            if len(self._data) > self.size:
-                self._data.popitem(last=False)
+            self._chars += _size(value)
+            # Bounded in characters too: each worker holds its own renderings.
+            while self._data and (len(self._data) > self.size or self._chars > self.max_chars):
+                self._chars -= _size(self._data.popitem(last=False)[1])
         return value

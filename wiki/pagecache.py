@@ -24,9 +24,10 @@ from collections.abc import Hashable
 class PageCache:
     """A bounded LRU of rendered pages whose entries expire after ttl seconds."""
 
-    def __init__(self, size: int = 300, ttl: float = 600.0):
-        self.size, self.ttl = size, ttl
+    def __init__(self, size: int = 300, ttl: float = 600.0, max_bytes: int = 4 * 1024 * 1024):
+        self.size, self.ttl, self.max_bytes = size, ttl, max_bytes
         self._data: OrderedDict[Hashable, tuple[float, bytes]] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> bytes | None:
@@ -36,23 +37,28 @@ class PageCache:
             if hit is None:
                 return None
             if time.monotonic() - hit[0] > self.ttl:
-                del self._data[key]
+                self._bytes -= len(self._data.pop(key)[1])
                 return None
             self._data.move_to_end(key)
             return hit[1]
 
     def put(self, key: Hashable, html: bytes) -> None:
-        """Keep a page (the least recently used one goes when full)."""
+        """Keep a page (the least recently used ones go when over the count or the bytes)."""
         with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[1])
             self._data[key] = (time.monotonic(), html)
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+            self._bytes += len(html)
+            # Bounded in bytes too: each worker holds its own copy (a cheap server has 1 GB).
+            while self._data and (len(self._data) > self.size or self._bytes > self.max_bytes):
+                self._bytes -= len(self._data.popitem(last=False)[1][1])
 
     def clear(self) -> None:
         """Forget every page."""
         with self._lock:
             self._data.clear()
+            self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._data)

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 REV_WIDTH = 8
 TEMP_PREFIX = ".tmp-"
 _MAX_LOG_FIELD = 500
+CACHE_CHARS = 2_000_000  # text kept by a store's in-process revision cache
 
 
 class NotFound(LookupError):
@@ -216,6 +217,7 @@ class DocumentStore:
         self.listeners: list[Callable[[Change], None]] = []
         self._fsync = fsync
         self._cache: dict[tuple[str, int], Revision] = {}
+        self._cache_chars = 0
 
     # -- paths
 
@@ -270,9 +272,13 @@ class DocumentStore:
             except (FileNotFoundError, NotADirectoryError) as exc:
                 raise NotFound(f"{name} rev {rev}") from exc
             cached = self._decode(name, rev, raw)
-            if len(self._cache) > 4096:  # revisions are immutable: caching is safe, bounded
+            # Revisions are immutable: caching is safe. Bounded in count and in characters,
+            # since every worker process holds its own cache.
+            if len(self._cache) >= 4096 or self._cache_chars > CACHE_CHARS:
                 self._cache.clear()
+                self._cache_chars = 0
             self._cache[(str(folder), rev)] = cached
+            self._cache_chars += len(cached.text)
         if want_current and cached.deleted:
             raise NotFound(name)
         if cached.name != name:  # the folder was renamed since it was cached
@@ -520,6 +526,7 @@ class DocumentStore:
             self._commit(old, src, "", author=author, action="RENAME",
                          comment=f"renommée en « {new} »", meta={"deleted": True, "redirect": new})
         self._cache.clear()
+        self._cache_chars = 0
         self._notify(Change("RENAME", new, moved, old_name=old))
         return moved
 
