@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from admin.backup import EXCLUDED_TOP, RESTORE_PREFIX, STAGING_PREFIX, document_folders, is_document
+from i18n import N_
 from wiki.store import REV_WIDTH, TEMP_PREFIX, _parse_log_line, file_lock
 
 # A temp file outside a document folder is only removed when older than this (a writer
@@ -40,21 +41,21 @@ STAGING_AGE = 6 * 3600
 MEDIA_AGE = 3600
 
 KINDS = {
-    "current-unreadable": "le pointeur « current » est illisible",
-    "current-missing": "des versions existent mais pas de pointeur « current »",
-    "current-dangling": "« current » désigne une version absente",
-    "revision-damaged": "l'en-tête de la version courante est abîmé",
-    "attachment-dangling": "pièce jointe dont la version courante manque",
-    "revision-above-current": "version non validée laissée par un enregistrement interrompu",
-    "revisions-beyond-current": "plusieurs versions au-delà de « current »",
-    "edit-log-bad-line": "ligne abîmée dans un journal des modifications",
-    "stray-temp": "fichier temporaire oublié",
-    "stale-staging": "dossier d'une sauvegarde ou restauration interrompue",
-    "user-invalid": "fichier de compte invalide",
-    "json-invalid": "fichier de réglages illisible",
-    "journal-bad-line": "ligne abîmée dans un journal (audit, effacements)",
-    "media-orphan": "média sans propriétaire",
-    "media-missing": "propriétaire dont le média manque",
+    "current-unreadable": N_("le pointeur « current » est illisible"),
+    "current-missing": N_("des versions existent mais pas de pointeur « current »"),
+    "current-dangling": N_("« current » désigne une version absente"),
+    "revision-damaged": N_("l'en-tête de la version courante est abîmé"),
+    "attachment-dangling": N_("pièce jointe dont la version courante manque"),
+    "revision-above-current": N_("version non validée laissée par un enregistrement interrompu"),
+    "revisions-beyond-current": N_("plusieurs versions au-delà de « current »"),
+    "edit-log-bad-line": N_("ligne abîmée dans un journal des modifications"),
+    "stray-temp": N_("fichier temporaire oublié"),
+    "stale-staging": N_("dossier d'une sauvegarde ou restauration interrompue"),
+    "user-invalid": N_("fichier de compte invalide"),
+    "json-invalid": N_("fichier de réglages illisible"),
+    "journal-bad-line": N_("ligne abîmée dans un journal (audit, effacements)"),
+    "media-orphan": N_("média sans propriétaire"),
+    "media-missing": N_("propriétaire dont le média manque"),
 }
 
 
@@ -158,32 +159,34 @@ def _check_document(data_dir: Path, folder: Path, report: Report) -> None:
     report.revisions += len(numbers)
     add = report.problems.append
     if state == "bad":
-        add(Problem("current-unreadable", f"{rel}/current", "« current » ne contient pas un numéro "
-                    "de version : écrire à la main le numéro de la dernière bonne version."))
+        add(Problem("current-unreadable", f"{rel}/current", N_("« current » ne contient pas un numéro "
+                    "de version : écrire à la main le numéro de la dernière bonne version.")))
         return
     if state == "missing":
         if numbers == [1]:
             add(Problem("revision-above-current", f"{rel}/revisions/{1:0{REV_WIDTH}d}",
-                        "première version jamais validée (enregistrement interrompu)", True))
+                        N_("première version jamais validée (enregistrement interrompu)"), True))
         elif numbers:
-            add(Problem("current-missing", rel, f"{len(numbers)} versions mais pas de « current » : "
-                        f"écrire {numbers[-1]:0{REV_WIDTH}d} dans {rel}/current après vérification."))
+            add(Problem("current-missing", rel, N_("%(n)d versions mais pas de « current » : écrire "
+                        "%(last)s dans %(path)s/current après vérification.", n=len(numbers),
+                        last=f"{numbers[-1]:0{REV_WIDTH}d}", path=rel)))
         return
     assert current is not None
     if current not in numbers:
-        add(Problem("current-dangling", f"{rel}/current", f"« current » désigne la version "
-                    f"{current}, absente : restaurer ce document depuis une sauvegarde."))
+        add(Problem("current-dangling", f"{rel}/current", N_("« current » désigne la version "
+                    "%(n)d, absente : restaurer ce document depuis une sauvegarde.", n=current)))
     elif not _header_ok(folder / "revisions" / f"{current:0{REV_WIDTH}d}"):
         add(Problem("revision-damaged", f"{rel}/revisions/{current:0{REV_WIDTH}d}",
-                    "en-tête illisible : restaurer ce document depuis une sauvegarde."))
+                    N_("en-tête illisible : restaurer ce document depuis une sauvegarde.")))
     _check_attachments(data_dir, folder, report)
     above = [n for n in numbers if n > current]
     if above == [current + 1]:
         add(Problem("revision-above-current", f"{rel}/revisions/{above[0]:0{REV_WIDTH}d}",
-                    "version jamais validée (enregistrement interrompu)", True))
+                    N_("version jamais validée (enregistrement interrompu)"), True))
     elif above:
-        add(Problem("revisions-beyond-current", rel, f"{len(above)} versions au-delà de « current » "
-                    f"({current}) : « current » a peut-être été remis en arrière ; vérifier à la main."))
+        add(Problem("revisions-beyond-current", rel, N_("%(n)d versions au-delà de « current » "
+                    "(%(current)d) : « current » a peut-être été remis en arrière ; vérifier à la main.",
+                    n=len(above), current=current)))
 
 
 def _check_attachments(data_dir: Path, folder: Path, report: Report) -> None:
@@ -199,8 +202,8 @@ def _check_attachments(data_dir: Path, folder: Path, report: Report) -> None:
             continue
         if state == "bad" or not (sub / f"{number:0{REV_WIDTH}d}.data").is_file():
             report.problems.append(Problem("attachment-dangling", _rel(data_dir, sub / "current"),
-                                           "la version courante de la pièce jointe est absente ou "
-                                           "illisible : la restaurer depuis une sauvegarde."))
+                                           N_("la version courante de la pièce jointe est absente ou "
+                                              "illisible : la restaurer depuis une sauvegarde.")))
 
 
 def _check_edit_log(data_dir: Path, path: Path, report: Report) -> None:
@@ -212,7 +215,8 @@ def _check_edit_log(data_dir: Path, path: Path, report: Report) -> None:
     if bad:
         shown = ", ".join(map(str, bad[:10])) + ("…" if len(bad) > 10 else "")
         report.problems.append(Problem("edit-log-bad-line", _rel(data_dir, path),
-                                       f"{len(bad)} ligne(s) abîmée(s) (ignorées à la lecture) : {shown}"))
+                                       N_("%(n)d ligne(s) abîmée(s) (ignorées à la lecture) : %(lines)s",
+                                          n=len(bad), lines=shown)))
 
 
 def _check_json_lines(data_dir: Path, path: Path, report: Report) -> None:
@@ -232,7 +236,7 @@ def _check_json_lines(data_dir: Path, path: Path, report: Report) -> None:
     if bad:
         shown = ", ".join(map(str, bad[:10])) + ("…" if len(bad) > 10 else "")
         report.problems.append(Problem("journal-bad-line", _rel(data_dir, path),
-                                       f"{len(bad)} ligne(s) abîmée(s) : {shown}"))
+                                       N_("%(n)d ligne(s) abîmée(s) : %(lines)s", n=len(bad), lines=shown)))
 
 
 def _check_users(data_dir: Path, report: Report) -> None:
@@ -248,17 +252,21 @@ def _check_users(data_dir: Path, report: Report) -> None:
             raw = json.loads(path.read_text(encoding="utf-8"))
             user = User(**raw)
         except (OSError, ValueError, TypeError) as exc:
-            report.problems.append(Problem("user-invalid", rel, f"illisible ({exc.__class__.__name__})"))
+            report.problems.append(Problem("user-invalid", rel, N_("illisible (%(error)s)",
+                                                                   error=exc.__class__.__name__)))
             continue
         why = []
         if user.username != path.stem or not USERNAME_RE.match(user.username):
-            why.append("l'identifiant ne correspond pas au nom du fichier")
+            why.append(N_("l'identifiant ne correspond pas au nom du fichier"))
         if not isinstance(user.roles, list) or any(r not in ROLES for r in user.roles):
-            why.append("rôle inconnu")
+            why.append(N_("rôle inconnu"))
         if not isinstance(user.password_hash, str) or ":" not in user.password_hash:
-            why.append("pas de mot de passe chiffré")
+            why.append(N_("pas de mot de passe chiffré"))
         if why:
-            report.problems.append(Problem("user-invalid", rel, " ; ".join(why)))
+            message = why[0]
+            for more in why[1:]:
+                message = N_("%(first)s ; %(more)s", first=message, more=more)
+            report.problems.append(Problem("user-invalid", rel, message))
 
 
 def _check_config(data_dir: Path, report: Report) -> None:
@@ -270,7 +278,7 @@ def _check_config(data_dir: Path, report: Report) -> None:
             json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError, UnicodeDecodeError):
             report.problems.append(Problem("json-invalid", _rel(data_dir, path),
-                                           "JSON illisible : corriger ou supprimer le fichier"))
+                                           N_("JSON illisible : corriger ou supprimer le fichier")))
 
 
 def _check_temp(data_dir: Path, report: Report) -> None:
@@ -285,15 +293,15 @@ def _check_temp(data_dir: Path, report: Report) -> None:
                 path = here / name
                 if _age(path) > STAGING_AGE:
                     report.problems.append(Problem("stale-staging", _rel(data_dir, path),
-                                                   "reste d'une sauvegarde interrompue", True))
+                                                   N_("reste d'une sauvegarde interrompue"), True))
             elif name.startswith(TEMP_PREFIX):
                 dirs.remove(name)
                 report.problems.append(Problem("stray-temp", _rel(data_dir, here / name),
-                                               "dossier temporaire oublié", True))
+                                               N_("dossier temporaire oublié"), True))
         for name in files:
             if name.startswith(TEMP_PREFIX):
                 report.problems.append(Problem("stray-temp", _rel(data_dir, here / name),
-                                               "fichier temporaire oublié", True))
+                                               N_("fichier temporaire oublié"), True))
 
 
 def _check_media(data_dir: Path, media: MediaSet, report: Report) -> None:
@@ -312,12 +320,14 @@ def _check_media(data_dir: Path, media: MediaSet, report: Report) -> None:
         if media_id not in media.referenced:
             for path in sorted(paths):  # the file and its thumbnails, or the media's folder
                 report.problems.append(Problem("media-orphan", _rel(data_dir, path),
-                                               f"{media.label} : aucun document ne s'y réfère", True))
+                                               N_("%(label)s : aucun document ne s'y réfère",
+                                                  label=media.label), True))
     for media_id, owner in sorted(media.referenced.items()):
         if media_id not in present:
             report.problems.append(Problem(
                 "media-missing", _rel(data_dir, media.folder / media_id),
-                f"{media.label} : {owner} se réfère au média {media_id}, absent"))
+                N_("%(label)s : %(owner)s se réfère au média %(id)s, absent", label=media.label,
+                   owner=owner, id=media_id)))
 
 
 def check(data_dir: Path | str, media: Iterable[MediaSet] = ()) -> Report:
@@ -378,7 +388,7 @@ def repair(data_dir: Path | str, problems: Iterable[Problem]) -> list[str]:
                 number = int(path.name)
                 if path.exists() and number == (current or 0) + 1:
                     path.unlink()
-                    done.append(f"version non validée supprimée : {problem.path}")
+                    done.append(N_("version non validée supprimée : %(path)s", path=problem.path))
         elif problem.kind == "stray-temp":
             document = _document_of(data_dir, path)
             if document is not None:
@@ -388,16 +398,16 @@ def repair(data_dir: Path | str, problems: Iterable[Problem]) -> list[str]:
                 _remove(path)
             else:
                 continue
-            done.append(f"temporaire supprimé : {problem.path}")
+            done.append(N_("temporaire supprimé : %(path)s", path=problem.path))
         elif problem.kind == "stale-staging":
             shutil.rmtree(path, ignore_errors=True)
-            done.append(f"dossier interrompu supprimé : {problem.path}")
+            done.append(N_("dossier interrompu supprimé : %(path)s", path=problem.path))
         elif problem.kind == "media-orphan" and path.exists() and _newest(path) > MEDIA_AGE:
             dest = data_dir / "quarantine" / problem.path
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(path), str(dest))
-            done.append(f"média sans propriétaire mis en quarantaine : {problem.path} -> "
-                        f"quarantine/{problem.path}")
+            done.append(N_("média sans propriétaire mis en quarantaine : %(path)s -> quarantine/%(path)s",
+                           path=problem.path))
     return done
 
 

@@ -14,7 +14,7 @@ from admin import audit
 from admin.backup import BackupError, backup_dir, create_backup, human_size, restore_archive
 from admin.check import KINDS, check, media_sets, repair
 from admin.erasures import MIRROR_NAME, erasers, journal_path, pending, read_journal, reapply
-from i18n import N_
+from i18n import N_, translate
 
 
 def _actor() -> str:
@@ -91,13 +91,14 @@ def _print_report(report) -> None:
                  documents=report.documents, revisions=report.revisions, users=report.users, media=report.media))
     for problem in report.problems:
         hint = _(" (réparable avec --repair)") if problem.repairable else ""
-        click.echo(f"- [{problem.kind}] {problem.path} : {problem.message}{hint}")
+        click.echo(_("- [%(kind)s] %(path)s : %(message)s%(hint)s", kind=problem.kind, path=problem.path,
+                     message=translate(problem.message), hint=hint))
     if report.ok:
         click.echo(_("Aucun problème trouvé."))
     else:
         kinds = sorted({p.kind for p in report.problems})
         click.echo(_("%(n)d problème(s) : %(kinds)s.", n=len(report.problems),
-                     kinds=" ; ".join(KINDS[k] for k in kinds)))
+                     kinds=_(" ; ").join(translate(KINDS[k]) for k in kinds)))
 
 
 @click.command("restore", help=N_("Restaurer l'archive ARCHIVE dans le dossier DATA_DIR : vérifie d'abord le "
@@ -169,7 +170,7 @@ def check_command(do_repair):
     if do_repair and report.problems:
         done = repair(data_dir, report.problems)
         for line in done:
-            click.echo(_("Réparé : %(line)s", line=line))
+            click.echo(_("Réparé : %(line)s", line=translate(line)))
         if done:
             audit.record(app, _actor(), "data.repair", str(data_dir), detail=f"{len(done)} réparation(s)")
         click.echo(_("Après réparation :"))

@@ -15,6 +15,7 @@ import json
 import re
 
 from admin.check import MediaSet
+from i18n import N_
 
 MEDIA_ID = re.compile(r"^m-[0-9a-f]{12}$")  # mediation/store.py MEDIA_ID_RE
 
@@ -44,4 +45,4 @@ def mediation_media(app) -> list[MediaSet]:
         first = rel.split("/", 1)[0]
         return first if MEDIA_ID.match(first) and "/" in rel else None
 
-    return [MediaSet("médiation", store.media_root, referenced, id_of)]
+    return [MediaSet(N_("médiation"), store.media_root, referenced, id_of)]

@@ -50,6 +50,7 @@ def _media_sets(app):
     import re
 
     from admin.check import MediaSet
+    from i18n import N_
     from wiki.store import NotFound
 
     store = app.extensions["reperes"]["events"]
@@ -73,7 +74,7 @@ def _media_sets(app):
         return found.group(1) if found else None
 
     folder = Path(app.config["DATA_DIR"]) / "events-media"
-    return [MediaSet("images des événements", folder, referenced, id_of)]
+    return [MediaSet(N_("images des événements"), folder, referenced, id_of)]
 
 
 def _follow_sheets(app, store) -> None:

@@ -149,3 +149,22 @@ def test_the_directory_import_report_in_english(runner, tmp_path):
     assert "Nothing was imported: correct the file and try again." in english.output
     french = runner.invoke(args=["directory", "import", str(bad), "--dry-run"], env=FRENCH)
     assert "Colonne inconnue : « inconnue »." in french.output
+
+
+def test_the_check_report_in_english(app, runner):
+    from pathlib import Path
+
+    from wiki.store import TEMP_PREFIX
+
+    data = Path(app.config["DATA_DIR"])
+    (data / f"{TEMP_PREFIX}oubli").write_text("x", encoding="utf-8")
+    (data / "users" / "bizarre.json").write_text("{}", encoding="utf-8")
+    english = runner.invoke(args=["check"], env=ENGLISH)
+    assert english.exit_code == 1
+    assert f"- [stray-temp] {TEMP_PREFIX}oubli: forgotten temporary file (can be repaired with --repair)" \
+        in english.output
+    assert "- [user-invalid] users/bizarre.json: unreadable (TypeError)" in english.output
+    assert "2 problem(s): forgotten temporary file; invalid account file." in english.output
+    french = runner.invoke(args=["check"], env=FRENCH)
+    assert "- [user-invalid] users/bizarre.json : illisible (TypeError)" in french.output
+    assert "2 problème(s) : fichier temporaire oublié ; fichier de compte invalide." in french.output
