@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from i18n import N_
 from wiki import faults
 from wiki.names import InvalidName, quote
 from wiki.store import TEMP_PREFIX, _parse_log_line, file_lock, fsync_dir
@@ -62,7 +63,11 @@ _CHUNK = 1 << 20
 
 
 class BackupError(Exception):
-    """A backup or restore was refused or failed; the message says why, in French."""
+    """A backup or restore was refused or failed; the message says why, in French (an N_ Message:
+    `str(exc)` keeps it one, so the command can say it in the shell's language)."""
+
+    def __str__(self) -> str:
+        return self.args[0] if len(self.args) == 1 and isinstance(self.args[0], str) else super().__str__()
 
 
 @dataclass(frozen=True)
@@ -359,7 +364,7 @@ def list_backups(dest: Path | str) -> list[Path]:
 def rotate(dest: Path | str, keep: int) -> list[Path]:
     """Delete all but the `keep` newest backups of a folder; return the deleted ones."""
     if keep < 1:
-        raise BackupError("--keep doit valoir au moins 1.")
+        raise BackupError(N_("--keep doit valoir au moins 1."))
     backups = list_backups(dest)
     removed = backups[:-keep]
     for path in removed:
@@ -404,11 +409,11 @@ def create_backup(data_dir: Path | str, dest: Path | str, *, version: str, keep:
     data_dir = Path(data_dir).resolve()
     dest = Path(dest).resolve()
     if not data_dir.is_dir():
-        raise BackupError(f"Le dossier des données n'existe pas : {data_dir}")
+        raise BackupError(N_("Le dossier des données n'existe pas : %(path)s", path=str(data_dir)))
     if keep is not None and keep < 1:
-        raise BackupError("--keep doit valoir au moins 1.")
+        raise BackupError(N_("--keep doit valoir au moins 1."))
     if dest == data_dir or data_dir in dest.parents:
-        raise BackupError("Le dossier des sauvegardes ne doit pas être dans le dossier des données.")
+        raise BackupError(N_("Le dossier des sauvegardes ne doit pas être dans le dossier des données."))
     dest.mkdir(parents=True, exist_ok=True)
     _clean_dead_backups(data_dir, dest)
     token = secrets.token_hex(6)
@@ -501,7 +506,7 @@ def _iter_members(archive: Path):
             for member in tar:
                 yield member, (tar.extractfile(member) if member.isreg() else None)
     except _READ_ERRORS as exc:
-        raise BackupError(f"Archive illisible ou tronquée : {exc}") from exc
+        raise BackupError(N_("Archive illisible ou tronquée : %(error)s", error=str(exc))) from exc
 
 
 def _read(fh, size: int = _CHUNK) -> bytes:
@@ -509,14 +514,14 @@ def _read(fh, size: int = _CHUNK) -> bytes:
     try:
         return fh.read(size)
     except _READ_ERRORS as exc:
-        raise BackupError(f"Archive illisible ou tronquée : {exc}") from exc
+        raise BackupError(N_("Archive illisible ou tronquée : %(error)s", error=str(exc))) from exc
 
 
 def verify(archive: Path | str) -> dict:
     """Check an archive against its manifest without writing anything; return the manifest."""
     archive = Path(archive)
     if not archive.is_file():
-        raise BackupError(f"Archive introuvable : {archive}")
+        raise BackupError(N_("Archive introuvable : %(path)s", path=str(archive)))
     manifest = None
     seen: dict[str, tuple[int, str]] = {}
     for member, fh in _iter_members(archive):
@@ -524,15 +529,15 @@ def verify(archive: Path | str) -> dict:
             try:
                 manifest = json.loads(_read(fh, 50 * _CHUNK).decode("utf-8"))
             except (ValueError, UnicodeDecodeError) as exc:
-                raise BackupError("Le manifeste de l'archive est illisible.") from exc
+                raise BackupError(N_("Le manifeste de l'archive est illisible.")) from exc
             continue
         if member.isdir():
             continue
         rel = _safe_member_path(member.name)
         if rel is None or fh is None:
-            raise BackupError(f"Élément refusé dans l'archive : {member.name!r}")
+            raise BackupError(N_("Élément refusé dans l'archive : %(name)s", name=repr(member.name)))
         if rel in seen:
-            raise BackupError(f"Fichier en double dans l'archive : {rel}")
+            raise BackupError(N_("Fichier en double dans l'archive : %(path)s", path=rel))
         digest = hashlib.sha256()
         size = 0
         while chunk := _read(fh):
@@ -541,23 +546,27 @@ def verify(archive: Path | str) -> dict:
         seen[rel] = (size, digest.hexdigest())
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT \
             or not isinstance(manifest.get("files"), list):
-        raise BackupError("Pas de manifeste valide : ce n'est pas une sauvegarde de Repères.")
+        raise BackupError(N_("Pas de manifeste valide : ce n'est pas une sauvegarde de Repères."))
     try:
         expected = {f["path"]: (int(f["size"]), str(f["sha256"])) for f in manifest["files"]}
     except (KeyError, TypeError, ValueError) as exc:
-        raise BackupError("Le manifeste de l'archive est illisible.") from exc
+        raise BackupError(N_("Le manifeste de l'archive est illisible.")) from exc
     missing = sorted(set(expected) - set(seen))
     extra = sorted(set(seen) - set(expected))
     changed = sorted(p for p in set(expected) & set(seen) if expected[p] != seen[p])
     problems = []
     if missing:
-        problems.append(f"{len(missing)} fichier(s) manquant(s), dont {missing[0]}")
+        problems.append(N_("%(n)d fichier(s) manquant(s), dont %(path)s", n=len(missing), path=missing[0]))
     if extra:
-        problems.append(f"{len(extra)} fichier(s) hors manifeste, dont {extra[0]}")
+        problems.append(N_("%(n)d fichier(s) hors manifeste, dont %(path)s", n=len(extra), path=extra[0]))
     if changed:
-        problems.append(f"{len(changed)} fichier(s) modifié(s) (taille ou SHA-256), dont {changed[0]}")
+        problems.append(N_("%(n)d fichier(s) modifié(s) (taille ou SHA-256), dont %(path)s",
+                           n=len(changed), path=changed[0]))
     if problems:
-        raise BackupError("Archive altérée, restauration refusée : " + " ; ".join(problems) + ".")
+        message = problems[0]
+        for more in problems[1:]:
+            message = N_("%(first)s ; %(more)s", first=message, more=more)
+        raise BackupError(N_("Archive altérée, restauration refusée : %(problems)s.", problems=message))
     return manifest
 
 
@@ -570,10 +579,9 @@ def restore_archive(archive: Path | str, target: Path | str, *, force: bool = Fa
     archive, target = Path(archive).resolve(), Path(target).resolve()
     manifest = verify(archive)
     if not _is_empty(target) and not force:
-        raise BackupError(
-            f"Le dossier {target} n'est pas vide : restauration refusée "
-            "(--force le met de côté avant de restaurer)."
-        )
+        raise BackupError(N_(
+            "Le dossier %(path)s n'est pas vide : restauration refusée "
+            "(--force le met de côté avant de restaurer).", path=str(target)))
     target.mkdir(parents=True, exist_ok=True)
     staging = target / f"{RESTORE_PREFIX}{secrets.token_hex(6)}"
     staging.mkdir(mode=0o700)
@@ -586,7 +594,7 @@ def restore_archive(archive: Path | str, target: Path | str, *, force: bool = Fa
                 continue
             rel = _safe_member_path(member.name)
             if rel is None or fh is None or rel not in expected:
-                raise BackupError(f"Élément refusé dans l'archive : {member.name!r}")
+                raise BackupError(N_("Élément refusé dans l'archive : %(name)s", name=repr(member.name)))
             dest = staging / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             digest = hashlib.sha256()
@@ -595,11 +603,11 @@ def restore_archive(archive: Path | str, target: Path | str, *, force: bool = Fa
                     digest.update(chunk)
                     out.write(chunk)
             if digest.hexdigest() != expected[rel]:
-                raise BackupError(f"Archive modifiée pendant la restauration : {rel}")
+                raise BackupError(N_("Archive modifiée pendant la restauration : %(path)s", path=rel))
             os.utime(dest, (member.mtime, member.mtime))
             written += 1
         if written != len(expected):
-            raise BackupError("Archive incomplète : restauration abandonnée.")
+            raise BackupError(N_("Archive incomplète : restauration abandonnée."))
         os.sync()  # one flush for the thousands of files (an fsync each is minutes on a small disk)
         # Everything is unpacked, verified and on disk: only now is the old content moved aside.
         old_entries = [e for e in target.iterdir() if e != staging]

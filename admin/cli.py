@@ -39,7 +39,7 @@ def backup_command(dest, keep):
         result = create_backup(app.config["DATA_DIR"], dest, version=app.config.get("VERSION", "?"),
                                keep=keep)
     except (BackupError, OSError) as exc:
-        raise click.ClickException(_("Sauvegarde impossible : %(error)s", error=str(exc))) from exc
+        raise click.ClickException(_("Sauvegarde impossible : %(error)s", error=translate(str(exc)))) from exc
     audit.record(app, _actor(), "backup.create", result.archive.name,
                  detail=f"{human_size(result.size)}, {result.files} fichiers")
     click.echo(_("Sauvegarde écrite : %(archive)s", archive=result.archive))
@@ -127,7 +127,7 @@ def restore_command(archive, data_dir, force, journals):
     try:
         result = restore_archive(archive, target, force=force)
     except (BackupError, OSError) as exc:
-        raise click.ClickException(_("Restauration refusée : %(error)s", error=str(exc))) from exc
+        raise click.ClickException(_("Restauration refusée : %(error)s", error=translate(str(exc)))) from exc
     click.echo(_("Archive vérifiée et restaurée dans %(target)s (%(files)d fichiers, sauvegarde du "
                  "%(created)s, version %(version)s).", target=result.target, files=result.files,
                  created=result.created, version=result.version))
@@ -142,7 +142,7 @@ def restore_command(archive, data_dir, force, journals):
         failed = True
     elif todo or (result.journal and erasers(app)):
         for line in reapply(restored, todo, erasers(app), journal=result.journal):
-            click.echo(line)
+            click.echo(translate(line))
     click.echo(_("Effacements rejoués : %(n)d.", n=0 if failed else len(todo)))
     click.echo(rebuild_index(restored))
     audit.record(target, _actor(), "backup.restore", Path(archive).name,

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from admin import audit
+from i18n import N_
 from wiki.store import append_locked
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,7 @@ def reapply(app, entries: list[dict], fns: list[Eraser], *, journal: list[dict] 
             for fn in fns:
                 fn(app, entry)
         for entry in entries:
-            report.append(f"{entry.get('kind', '?')} « {entry['target']} » effacé à nouveau")
+            report.append(N_("%(kind)s « %(target)s » effacé à nouveau", kind=entry.get("kind", "?"),
+                             target=entry["target"]))
     _append(journal_path(app.config["DATA_DIR"]), entries)
     return report

@@ -168,3 +168,13 @@ def test_the_check_report_in_english(app, runner):
     french = runner.invoke(args=["check"], env=FRENCH)
     assert "- [user-invalid] users/bizarre.json : illisible (TypeError)" in french.output
     assert "2 problème(s) : fichier temporaire oublié ; fichier de compte invalide." in french.output
+
+
+def test_a_refused_restore_says_why_in_english(runner, tmp_path):
+    archive = tmp_path / "pas-une-sauvegarde.tar.gz"
+    archive.write_bytes(b"not a tar file")
+    english = runner.invoke(args=["restore", str(archive), str(tmp_path / "target")], env=ENGLISH)
+    assert english.exit_code != 0
+    assert "Restore refused: Unreadable or truncated archive:" in english.output
+    french = runner.invoke(args=["restore", str(archive), str(tmp_path / "target")], env=FRENCH)
+    assert "Restauration refusée : Archive illisible ou tronquée :" in french.output
