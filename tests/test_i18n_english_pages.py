@@ -412,3 +412,29 @@ def test_event_dates_in_search_results_follow_the_language(tmp_path):
     assert "vendredi" not in english
     french = device.client.get("/recherche?q=mouettebleue&type=events&lang=fr").get_data(as_text=True)
     assert "vendredi 27 novembre 2026, 14\u00a0h – 17\u00a0h" in french
+
+
+def test_every_step_of_every_kind_of_contribution_in_english(tmp_path):
+    """A participant's screens, one per step, for the five kinds (photo, voice, video, text, opinion)."""
+    from mediation.model import KINDS, STEPS
+
+    world = build_world(tmp_path / "data")
+    device = Device(world, "participant")
+    device.client.get("/atelier/moi?lang=en")
+    found, seen = [], 0
+    for kind in KINDS:
+        response = device.client.get(f"/atelier/moi/nouveau/{kind}")
+        assert response.status_code == 200, kind
+        assert '<html lang="en"' in response.get_data(as_text=True)
+        found += [(kind, t) for t in french_texts(response.get_data(as_text=True))]
+    opinion = device.post("/atelier/moi/nouveau/avis", {"lien": "structure", "lieu": "le-phare"},
+                          follow_redirects=True)
+    cid = opinion.request.path.split("/")[3]
+    for item, kind in ((cid, "avis"), (world.ids["my_cid"], "texte")):
+        for step in STEPS[kind]:
+            response = device.client.get(f"/atelier/c/{item}/{step}")
+            assert response.status_code == 200, (kind, step)
+            seen += 1
+            found += [(f"{kind}/{step}", t) for t in french_texts(response.get_data(as_text=True))]
+    assert seen == len(STEPS["avis"]) + len(STEPS["texte"])
+    assert found == [], _report(found)
