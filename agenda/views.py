@@ -40,7 +40,7 @@ from agenda.event import (
     new_name,
     validate,
 )
-from i18n import translate
+from i18n import language, translate
 from wiki import markup
 from wiki.diffs import readable_diff
 from wiki.store import ConflictError, DocumentStore, NotFound, StoreError
@@ -260,7 +260,7 @@ _ICS_CACHE: dict[tuple, bytes] = {}
 def _ics_response(entries: list[cal.Entry], name: str):
     """The .ics of some entries; the bytes are cached until an event or a sheet changes."""
     sheets_store = sheets.store(current_app)
-    key = (request.host, request.full_path, name, cal.change_key(events()),
+    key = (request.host, request.full_path, language(), name, cal.change_key(events()),
            cal.change_key(sheets_store) if sheets_store is not None else None,
            tuple((e.name, e.revision.number) for e in entries))
     data = _ICS_CACHE.get(key)
@@ -281,7 +281,7 @@ def feed_ics():
     """Every public event, for a phone's calendar (never internal or draft events)."""
     filters, _allowed = _filters(request.args)
     entries = [e for e in public_entries() if cal.matches(e.event, **filters)]
-    return _ics_response(entries, f"{current_app.config['SITE_NAME']} — agenda")
+    return _ics_response(entries, _("%(site)s — agenda", site=current_app.config["SITE_NAME"]))
 
 
 @bp.route("/annuaire/<slug>/agenda.ics")

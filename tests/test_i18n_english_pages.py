@@ -438,3 +438,17 @@ def test_every_step_of_every_kind_of_contribution_in_english(tmp_path):
             found += [(f"{kind}/{step}", t) for t in french_texts(response.get_data(as_text=True))]
     assert seen == len(STEPS["avis"]) + len(STEPS["texte"])
     assert found == [], _report(found)
+
+
+def test_calendar_and_feed_names_follow_the_language_and_are_cached_apart(tmp_path):
+    world = build_world(tmp_path / "data")
+    french, english = world.app.test_client(), world.app.test_client()
+    english.get("/login?lang=en")  # the cookie, not the address, says English
+    assert "X-WR-CALNAME:Repères — agenda" in french.get("/agenda.ics").get_data(as_text=True)
+    assert "X-WR-CALNAME:Repères — events" in english.get("/agenda.ics").get_data(as_text=True)
+    assert "X-WR-CALNAME:Repères — agenda" in french.get("/agenda.ics").get_data(as_text=True)
+    feed = english.get("/agenda/flux.atom").get_data(as_text=True)
+    assert 'xml:lang="en"' in feed
+    assert "<title>Repères — events</title>" in feed
+    assert 'xml:lang="fr"' in french.get("/galerie/flux.atom").get_data(as_text=True)
+    assert 'xml:lang="en"' in english.get("/galerie/flux.atom").get_data(as_text=True)
