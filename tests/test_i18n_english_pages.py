@@ -452,3 +452,8 @@ def test_calendar_and_feed_names_follow_the_language_and_are_cached_apart(tmp_pa
     assert "<title>Repères — events</title>" in feed
     assert 'xml:lang="fr"' in french.get("/galerie/flux.atom").get_data(as_text=True)
     assert 'xml:lang="en"' in english.get("/galerie/flux.atom").get_data(as_text=True)
+
+
+def test_pages_that_follow_the_language_cookie_vary_on_cookies(client):
+    for url in ("/agenda.ics", "/agenda/flux.atom", "/annuaire/", "/login"):
+        assert "Cookie" in client.get(url).headers.get("Vary", ""), url
