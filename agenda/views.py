@@ -322,7 +322,7 @@ def member_ics(token: str):
         abort(404)
     entries = [e for e in cal.entries(events())
                if e.event.status != DRAFT and (e.event.internal or cal.is_public(e.event, sheet_status()))]
-    response = _ics_response(entries, f"{current_app.config['SITE_NAME']} — agenda du réseau")
+    response = _ics_response(entries, _("%(site)s — agenda du réseau", site=current_app.config["SITE_NAME"]))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
