@@ -122,7 +122,8 @@ def _register_search(app, store) -> None:
             kind="events", key=name, title=event.title, url=f"/agenda/evenement/{name}",
             body=body, public=cal.is_public(event, status),
             tags=tuple(event.besoins) + tuple(event.publics) + (event.kind,),
-            extra={"start": event.start, "structure": event.structure, "status": event.status},
+            extra={"start": event.start, "last": event.last_day.isoformat(),  # past events rank lower
+                   "structure": event.structure, "status": event.status},
             modified=revision.time,
         )
 

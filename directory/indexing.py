@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from directory import reference as ref
+from directory.finder import sheet_needs
 from directory.sheet import from_json
 from search import SearchDoc
 
@@ -29,7 +30,10 @@ def extract(slug: str, revision) -> SearchDoc | None:
     return SearchDoc(
         kind="structures", key=slug, title=sheet.name, url=f"/annuaire/{slug}", body=body,
         public=sheet.public, private_body=sheet.pro_contact,
-        tags=tuple(sheet.all_thematiques()) + tuple(sheet.all_publics()),
+        # what the card shows (services, needs, « gratuit ») weighs more than the text's mentions
+        tags=tuple(sheet.all_thematiques()) + tuple(sheet.all_publics())
+        + tuple(s.name for s in sheet.services) + tuple(n.label for n in sheet_needs(sheet))
+        + tuple(sorted({str(ref.PRICES[s.price]) for s in sheet.services if s.price in ref.PRICES})),
         extra={"neighbourhood": sheet.neighbourhood, "status": sheet.status,
                "categories": sheet.categories()},
         modified=revision.time,

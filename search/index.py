@@ -67,13 +67,18 @@ log = logging.getLogger(__name__)
 # _EAGER: whoosh.searching is imported above, not lazily by Whoosh: with gunicorn --preload, a
 # worker forked while the master's start-up thread held its import lock failed or hung on it.
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: structures' services, needs and prices in tags; events' last day
 STORED_TEXT_LIMIT = 32_000      # characters of body kept for snippets
 MAX_QUERY_WORDS = 12
 FIELD_BOOSTS = {"title": 4.0, "tags": 1.5, "body": 1.0, "private_body": 1.0}
 SYNONYM_BOOST = 0.5
 FUZZY_BOOST = 0.7
 FUZZY_MIN_LENGTH = 5
+# Priors: a score multiplier per kind of document, for the same words matched. Front desks
+# look for a place: a structure comes before an event or a contribution *mentioning* it;
+# pages stay neutral; kinds not listed get 1. An event whose last day is over gets less.
+KIND_PRIOR = {"structures": 1.25, "pages": 1.0, "events": 0.85, "contributions": 0.8}
+PAST_EVENT_PRIOR = 0.5
 ORPHAN_SECONDS = 1.0
 CODEC_OPTIONS = {"blocklimit": 1024, "compression": 1}  # long blocks, light zlib: fast bulk reads            # a spool file older than this is drained by the next search
 
@@ -249,6 +254,9 @@ class Results:
 
 BM25_K1 = 1.2
 BM25_B = 0.75
+# Length normalisation per field: tags are a list of keywords (a structure's thématiques,
+# services and needs); a place offering many services is not less about each of them.
+FIELD_B = {"tags": 0.2}
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
@@ -308,6 +316,7 @@ class _Segment:
         self._postings_bytes = 0
         self._names: dict[str, list] = {}
         self._vocabulary: set[str] | None = None
+        self._priors: tuple[str, np.ndarray] | None = None  # (day, multiplier per document)
         self._lock = threading.Lock()
         self.public = self.mask(_read_postings(reader, "public", "1")[0])
         self.kinds = {}
@@ -386,40 +395,63 @@ class _Segment:
             self._names[kind] = cached
         return cached
 
+    def priors(self, reader, today: str) -> np.ndarray:
+        """Score multiplier per document: its kind's prior, lower for an event over before today."""
+        cached = self._priors
+        if cached is not None and cached[0] == today:
+            return cached[1]
+        prior = np.ones(self.n, dtype=np.float32)
+        for kind, mask in self.kinds.items():
+            prior[mask] = KIND_PRIOR.get(kind, 1.0)
+        events = self.kinds.get("events")
+        for docnum in np.flatnonzero(events) if events is not None else ():
+            extra = reader.stored_fields(int(docnum)).get("extra") or {}
+            last = str(extra.get("last") or extra.get("start") or "")[:10]
+            if last and last < today:  # ISO days compare as text
+                prior[docnum] *= PAST_EVENT_PRIOR
+        self._priors = (today, prior)
+        return prior
+
 
 class _Scorer:
-    """BM25F over a query tree: ("term", t, boost) | ("or", [...]) | ("and", [...])."""
+    """BM25F over a query tree: ("term", t, boost) | ("or", [...]) | ("and", [...]).
+
+    A term's frequencies in the fields are weighted (FIELD_BOOSTS) and length-normalised
+    (FIELD_B) first, then saturated once, with one idf per term: a word found in a title,
+    the tags and the body counts more than in the body alone, but not three times over,
+    so a synonym's many mentions cannot outweigh the word itself.
+    """
 
     def __init__(self, searcher, fields: tuple[str, ...]):
         self.searcher = searcher
         self.fields = fields
         self.total = max(1, searcher.doc_count_all())
         self.avg = {f: max(1.0, searcher.reader().field_length(f) / self.total) for f in fields}
-        self._idf: dict[tuple[str, str], float] = {}
+        self._idf: dict[str, float] = {}
 
-    def idf(self, fieldname: str, text: str) -> float:
-        key = (fieldname, text)
-        if key not in self._idf:
-            df = self.searcher.doc_frequency(fieldname, text)
-            self._idf[key] = math.log(1 + (self.total - df + 0.5) / (df + 0.5))
-        return self._idf[key]
+    def idf(self, text: str) -> float:
+        """One idf per term; its document frequency is that of its most frequent field."""
+        if text not in self._idf:
+            df = max(self.searcher.doc_frequency(f, text) for f in self.fields)
+            self._idf[text] = math.log(1 + (self.total - df + 0.5) / (df + 0.5))
+        return self._idf[text]
 
     def evaluate(self, node, seg: _Segment, reader) -> tuple[np.ndarray, np.ndarray]:
         """(matching mask, scores) of a query tree in one segment."""
         op = node[0]
         if op == "term":
             _op, text, boost = node
-            mask = np.zeros(seg.n, dtype=bool)
-            scores = np.zeros(seg.n, dtype=np.float32)
+            tf_sum = np.zeros(seg.n, dtype=np.float32)  # weighted, length-normalised frequency
             for fieldname in self.fields:
                 ids, tf = seg.postings(reader, fieldname, text)
                 if not len(ids):
                     continue
-                norm = 1 - BM25_B + BM25_B * seg.lengths(reader, fieldname)[ids] / self.avg[fieldname]
-                weight = FIELD_BOOSTS[fieldname] * boost * self.idf(fieldname, text)
-                scores[ids] += weight * tf * (BM25_K1 + 1) / (tf + BM25_K1 * norm)
-                mask[ids] = True
-            return mask, scores
+                b = FIELD_B.get(fieldname, BM25_B)
+                norm = 1 - b + b * seg.lengths(reader, fieldname)[ids] / self.avg[fieldname]
+                tf_sum[ids] += FIELD_BOOSTS[fieldname] * tf / norm
+            mask = tf_sum > 0
+            weight = boost * self.idf(text) * (BM25_K1 + 1)
+            return mask, weight * tf_sum / (BM25_K1 + tf_sum)
         children = [self.evaluate(child, seg, reader) for child in node[1]]
         mask = children[0][0].copy()
         scores = children[0][1].copy()
@@ -1092,11 +1124,14 @@ class SearchIndex:
     def _fields(self, member: bool) -> tuple[str, ...]:
         return ("title", "tags", "body", "private_body") if member else ("title", "tags", "body")
 
-    def _match(self, searcher, pairs, member: bool) -> _Matches | None:
-        """Try exact words, then typo-tolerant, then any word; None when nothing matches."""
+    def _match(self, searcher, pairs, member: bool, kind: str | None = None) -> _Matches | None:
+        """Try exact words, then typo-tolerant, then any word; None when nothing matches
+        (with `kind`: nothing of that kind, so a page having every word does not leave the
+        directory without the places having most of them)."""
         fields = self._fields(member)
         scorer = _Scorer(searcher, fields)
         segments = self._segments(searcher)
+        today = time.strftime("%Y-%m-%d")
         for fuzzy, any_word in ((False, False), (True, False), (True, True)):
             if any_word and len(pairs) < 2:
                 break
@@ -1109,8 +1144,10 @@ class SearchIndex:
                 mask &= live
                 if not member:
                     mask &= seg.public
+                scores *= seg.priors(reader, today)
                 parts.append((seg, reader, offset, mask, scores))
-            if any(part[3].any() for part in parts):
+            if any((mask if kind is None else mask & seg.kinds.get(kind, False)).any()
+                   for seg, _reader, _offset, mask, _scores in parts):
                 return _Matches(parts, marks, fuzzed, any_word)
         return None
 
@@ -1177,7 +1214,7 @@ class SearchIndex:
         if searcher is None:
             self._start_rebuild_if_needed()
             return []
-        matches = self._match(searcher, pairs, member)
+        matches = self._match(searcher, pairs, member, kind)
         if matches is None:
             return []
         return [reader.stored_fields(local)["key"]
