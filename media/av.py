@@ -112,8 +112,8 @@ def _wav_is_empty(data: bytes) -> bool:
 def probe(path: Path, ffprobe: str) -> dict:
     """Streams and duration of a file, from ffprobe (raises MediaError-friendly ValueError)."""
     out = subprocess.run(
-        [ffprobe, "-v", "error", "-show_entries", "format=duration:stream=codec_type,codec_name",
-         "-of", "json", str(path)],
+        [ffprobe, "-v", "error", "-show_entries",
+         "format=duration:stream=codec_type,codec_name,width,height", "-of", "json", str(path)],
         capture_output=True, timeout=TIMEOUT_PROBE, check=False,
     )
     if out.returncode != 0:
@@ -125,7 +125,9 @@ def probe(path: Path, ffprobe: str) -> dict:
         duration = float(info.get("format", {}).get("duration"))
     except (TypeError, ValueError):
         duration = None
-    return {"streams": streams, "codecs": codecs, "duration": duration}
+    size = next(((s.get("width"), s.get("height")) for s in info.get("streams", [])
+                 if s.get("codec_type") == "video" and s.get("width")), (None, None))
+    return {"streams": streams, "codecs": codecs, "duration": duration, "size": size}
 
 
 def web_playable(ext: str, codecs: set) -> bool:
@@ -223,3 +225,106 @@ def metadata_tags(data: bytes, ext: str) -> dict:
     for stream in info.get("streams", []):
         tags.update(stream.get("tags", {}))
     return tags
+
+
+# ---------------------------------------------------------------- videos, in two steps
+#
+# The upload only runs `inspect_video` (ffprobe: a fraction of a second) and keeps the original;
+# `make_web_video` (ffmpeg: about as long as the film on two cores) runs later, off the request
+# (mediation/videojobs.py).
+
+WEB_MAX_SIDE = 1280
+TIMEOUT_BACKGROUND = 1800  # off the request: a long film on a busy machine may take minutes
+# Longest side at most WEB_MAX_SIDE, even sizes (H.264 in yuv420p needs them), never enlarged.
+_SCALE = (f"scale=w='if(gte(iw,ih),trunc(min({WEB_MAX_SIDE},iw)/2)*2,-2)':"
+          f"h='if(gte(iw,ih),-2,trunc(min({WEB_MAX_SIDE},ih)/2)*2)'")
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What ffprobe says of an uploaded video (the upload keeps it in the contribution)."""
+
+    duration: float | None
+    width: int | None
+    height: int | None
+
+
+def inspect_video(path: Path) -> VideoInfo:
+    """Cheap check of a stored video: ffprobe reads it and finds a picture (MediaError otherwise)."""
+    _ffmpeg, ffprobe = tools()
+    if not ffprobe:
+        raise RuntimeError("ffprobe is not installed")
+    try:
+        info = probe(path, ffprobe)
+    except (ValueError, OSError, subprocess.TimeoutExpired) as exc:
+        raise MediaError(VIDEO, "broken") from exc
+    if "video" not in info["streams"]:
+        raise MediaError(VIDEO, "type")
+    width, height = info["size"]
+    return VideoInfo(info["duration"], width, height)
+
+
+@dataclass(frozen=True)
+class WebVideo:
+    """The files made for the web: an H.264/AAC MP4 without metadata, and a JPEG poster."""
+
+    path: Path
+    poster: bytes | None
+    duration: float | None
+    width: int | None
+    height: int | None
+    re_encoded: bool
+
+
+def _niced(cmd: list[str]) -> list[str]:
+    """Run at low priority: the web workers share the two cores with the encoder."""
+    nice = shutil.which("nice")
+    return [nice, "-n", "10", *cmd] if nice else cmd
+
+
+def make_web_video(source: Path, folder: Path, *, timeout: int = TIMEOUT_BACKGROUND) -> WebVideo:
+    """Make the web version of a stored video in `folder` (MediaError "broken" when ffmpeg cannot).
+
+    H.264/AAC (or MP3) MP4 no larger than WEB_MAX_SIDE is only remuxed without its metadata;
+    anything else (WebM, HEVC, MOV, big films) is re-encoded. The poster comes from the result.
+    """
+    ffmpeg, ffprobe = tools()
+    if not (ffmpeg and ffprobe):
+        raise RuntimeError("ffmpeg is not installed")
+    try:
+        info = probe(source, ffprobe)
+    except (ValueError, OSError, subprocess.TimeoutExpired) as exc:
+        raise MediaError(VIDEO, "broken") from exc
+    if "video" not in info["streams"]:
+        raise MediaError(VIDEO, "type")
+    ext = source.suffix.lstrip(".")
+    width, height = info["size"]
+    small = bool(width and height and max(width, height) <= WEB_MAX_SIDE)
+    maps = ["-map", "0:v:0", "-map", "0:a:0?"]
+    strip = ["-map_metadata", "-1", "-map_chapters", "-1", "-fflags", "+bitexact"]
+    out = folder / "web.mp4"
+    re_encode = not (small and web_playable(ext, info["codecs"]))
+    if re_encode:
+        codec = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "28", "-pix_fmt", "yuv420p",
+                 "-vf", _SCALE, "-c:a", "aac", "-b:a", "96k"]
+    else:
+        codec = ["-c", "copy"]
+    if not _run(_niced([ffmpeg, "-v", "error", "-y", "-i", str(source), *maps, *strip, *codec,
+                        "-movflags", "+faststart", "-f", "mp4", str(out)]), timeout=timeout):
+        raise MediaError(VIDEO, "broken")
+    try:
+        made = probe(out, ffprobe)
+    except (ValueError, OSError, subprocess.TimeoutExpired) as exc:
+        raise MediaError(VIDEO, "broken") from exc
+    if "video" not in made["streams"] or not (made["duration"] or 0) > 0:
+        raise MediaError(VIDEO, "broken")  # ffmpeg ran, but not one picture could be read
+    poster_path = folder / "poster.jpg"
+    poster = None
+    for when in ("1", "0"):
+        if _run([ffmpeg, "-v", "error", "-y", "-ss", when, "-i", str(out), "-frames:v", "1",
+                 "-map_metadata", "-1", "-f", "image2", "-c:v", "mjpeg", str(poster_path)],
+                timeout=TIMEOUT_PROBE) and poster_path.is_file() and poster_path.stat().st_size > 0:
+            poster = poster_path.read_bytes()
+            break
+    width, height = made["size"]
+    return WebVideo(out, poster, made["duration"], width, height, re_encode)

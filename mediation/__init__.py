@@ -47,6 +47,11 @@ def init_app(app):
     store = MediationStore(Path(app.config["DATA_DIR"]))
     app.extensions.setdefault("reperes", {})["mediation"] = store
     app.extensions["reperes"]["contributions"] = store.contributions
+    from mediation import videojobs
+    from web import startup
+
+    app.extensions["reperes"]["video_jobs"] = videojobs.make(app, store)
+    startup.register(app, videojobs.resume_at_start)  # a stopped server's videos, taken up again
     for blueprint in (views.bp, moderation.bp, public.bp, evaluation.bp):
         app.register_blueprint(blueprint)
     for command in cli.COMMANDS:

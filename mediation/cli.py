@@ -1,4 +1,5 @@
-"""`flask --app app stats [--csv]`, `purge-person PSEUDONYM`, `export-person PSEUDONYM FILE`."""
+"""`flask --app app stats [--csv]`, `purge-person PSEUDONYM`, `export-person PSEUDONYM FILE`,
+`media process-pending`."""
 
 from __future__ import annotations
 
@@ -76,4 +77,30 @@ def export_person(pseudonym, dest):
     click.echo(_("Export écrit dans %(dest)s.", dest=dest))
 
 
-COMMANDS = (stats_command, purge_person, export_person)
+@click.group("media", help=N_("Vidéos des ateliers : leur version web."))
+def media_cli():
+    """Media commands."""
+
+
+@media_cli.command("process-pending", help=N_("Préparer maintenant les vidéos en attente (version web), "
+                                              "une à la fois."))
+@with_appcontext
+def process_pending():
+    """Make the web version of every waiting video, here (waits for a runner already at work)."""
+    from media import av
+    from mediation.videojobs import jobs
+
+    if not av.available():
+        raise click.ClickException(_("ffmpeg n'est pas installé : installez le paquet Debian « ffmpeg »."))
+    runner = jobs(current_app)
+    runner.resume()
+    waiting = len(runner.pending())
+    click.echo(_("Vidéos en attente : %(n)d.", n=waiting))
+    counts = runner.run_pending(block=True) or {}
+    click.echo(_("Prêtes : %(done)d. En échec : %(failed)d. Encore en attente : %(waiting)d. "
+                 "Abandonnées (effacées ou remplacées) : %(dropped)d.", done=counts.get("done", 0),
+                 failed=counts.get("failed", 0), waiting=counts.get("waiting", 0),
+                 dropped=counts.get("dropped", 0)))
+
+
+COMMANDS = (stats_command, purge_person, export_person, media_cli)

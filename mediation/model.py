@@ -178,6 +178,12 @@ class Contribution(JsonDocument):
         return (self.media or {}).get("category", "")
 
     @property
+    def media_state(self) -> str:
+        """A video's web version: "pending", "failed", or "" when ready (or not a video)."""
+        state = (self.media or {}).get("state", "")
+        return state if state in ("pending", "failed") else ""
+
+    @property
     def is_public(self) -> bool:
         """Readable by anonymous visitors: published, with a public consent."""
         return self.status == "publie" and self.consent.given and self.consent.scope == "public" \
@@ -199,7 +205,7 @@ class Contribution(JsonDocument):
     def missing_for_submission(self) -> list[str]:
         """What the participant still has to give before sending."""
         problems = []
-        if self.kind in ("photo", "voix", "video") and not self.media:
+        if self.kind in ("photo", "voix", "video") and (not self.media or self.media_state == "failed"):
             problems.append("media")
         if self.kind == "texte" and not self.text:
             problems.append("texte")
@@ -226,6 +232,13 @@ class Contribution(JsonDocument):
             problems["transcript"] = N_("Écrivez la transcription de l'enregistrement avant de le publier.")
         if not (self.text or self.media):
             problems["text"] = N_("La contribution est vide.")
+        # A video is published only once its web version exists: never its original (GPS...).
+        if self.media_state == "pending":
+            problems["media"] = N_("La vidéo est encore en préparation : elle pourra être publiée "
+                                   "dans quelques minutes. Rechargez la page plus tard.")
+        elif self.media_state == "failed":
+            problems["media"] = N_("La vidéo n'a pas pu être préparée : elle ne peut pas être publiée. "
+                                   "La personne qui anime l'atelier peut l'envoyer encore.")
         return problems
 
     def move_to(self, status: str, reason: str = "") -> None:

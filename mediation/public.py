@@ -8,6 +8,7 @@ from accounts.auth import is_member
 from mediation import access, places
 from mediation.access import store
 from mediation.model import Contribution
+from mediation.store import VARIANTS
 
 bp = Blueprint("gallery", __name__, url_prefix="/galerie")
 PAGE_SIZE = 24
@@ -70,6 +71,8 @@ def feed():
 @bp.route("/media/<mid>/<variant>")
 def media(mid: str, variant: str):
     """A media file, served only to those who may see its contribution (404 otherwise)."""
+    if variant not in VARIANTS:  # never a video's original as uploaded (its metadata: GPS...)
+        abort(404)
     try:
         folder = store().media_dir(mid)
     except ValueError:

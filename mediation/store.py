@@ -5,7 +5,10 @@
     DATA_DIR/participants/<p-id>/...    pseudonyms (no real name, no e-mail)
     DATA_DIR/feedback/<f-id>/...        answers to « Votre avis sur Repères »
     DATA_DIR/media/<m-id>/              main.<ext>, web.<ext>, poster.jpg, t320.<ext>, t960.<ext>,
-                                        owner.json {"store": "contributions", "id": "c-..."}
+                                        owner.json {"store": "contributions", "id": "c-..."};
+                                        original.<ext>: a video as uploaded (metadata kept), never
+                                        served, deleted once its web version is made
+    DATA_DIR/media-jobs/<m-id>.json     a video waiting for its web version (mediation/videojobs.py)
 
 Media are stored under random ids, never under the uploaded name.
 """
@@ -50,6 +53,7 @@ class MediationStore:
         self.feedback = DocumentStore(data_dir / "feedback")
         self.media_root = data_dir / "media"
         self.media_root.mkdir(parents=True, exist_ok=True)
+        self.jobs_root = data_dir / "media-jobs"
         self._all_cache: tuple | None = None
 
     # ------------------------------------------------------------ locking
@@ -216,6 +220,44 @@ class MediationStore:
             raise
         return {**info, "id": mid, "files": {v: ext for v, (ext, _d) in files.items()}}
 
+    @contextlib.contextmanager
+    def media_lock(self) -> Iterator[None]:
+        """A short lock between installing a video's web version and removing a media."""
+        with file_lock(self.media_root / ".media.lock"):
+            yield
+
+    def job_path(self, mid: str) -> Path:
+        """The job file of a video waiting for its web version (ValueError for a malformed id)."""
+        if not MEDIA_ID_RE.match(mid or ""):
+            raise ValueError("bad media id")
+        return self.jobs_root / f"{mid}.json"
+
+    def add_original(self, owner: str, ext: str, data: bytes, info: dict) -> dict:
+        """Keep an uploaded video as it came (``original.<ext>``, never served) under a new id.
+
+        Its ``files`` stay empty until the web version is made; ``state`` says where it is.
+        """
+        if not re.fullmatch(r"[a-z0-9]{2,4}", ext):
+            raise ValueError(ext)
+        mid = new_id("m")
+        folder = self.media_dir(mid)
+        folder.mkdir(parents=True)
+        try:
+            atomic_write(folder / f"original.{ext}", data)
+            atomic_write(folder / "owner.json", json.dumps({"store": "contributions", "id": owner}))
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return {**info, "id": mid, "files": {}, "original": ext, "state": "pending"}
+
+    def original_file(self, mid: str) -> Path | None:
+        """The kept upload of a video still waiting for its web version, or None."""
+        try:
+            folder = self.media_dir(mid)
+        except ValueError:
+            return None
+        return next((p for p in sorted(folder.glob("original.*")) if p.is_file()), None)
+
     def media_file(self, media: dict, variant: str) -> Path | None:
         """Path of one variant of a media, or None."""
         ext = (media.get("files") or {}).get(variant)
@@ -236,9 +278,12 @@ class MediationStore:
         return raw.get("id")
 
     def remove_media(self, mid: str) -> None:
-        """Delete a media and all its variants."""
+        """Delete a media, all its variants, the kept upload and its pending job."""
         with contextlib.suppress(ValueError):
-            shutil.rmtree(self.media_dir(mid), ignore_errors=True)
+            folder, job = self.media_dir(mid), self.job_path(mid)
+            with self.media_lock():
+                shutil.rmtree(folder, ignore_errors=True)
+                job.unlink(missing_ok=True)
 
     # ------------------------------------------------------------ feedback
 

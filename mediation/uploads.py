@@ -1,4 +1,9 @@
-"""Turn an uploaded photo, sound or video into stored media (checked, stripped, re-encoded)."""
+"""Turn an uploaded photo, sound or video into stored media (checked, stripped, re-encoded).
+
+Photos and sounds are done during the upload (Pillow, a short ffmpeg run). A video is only
+checked (type, size, ffprobe) and kept as it came: its web version is made in the background
+(mediation/videojobs.py), and until then pages show a placeholder, never its original.
+"""
 
 from __future__ import annotations
 
@@ -42,6 +47,8 @@ def store_media(owner: str, kind: str, data: bytes) -> dict:
                 "width": image.width, "height": image.height}
         return store.add_media(owner, files, info)
     limit = config["MEDIATION_MAX_AUDIO_MB" if expected == "audio" else "MEDIATION_MAX_VIDEO_MB"]
+    if expected == "video" and av.available():
+        return keep_video(store, owner, data, limit * 1024 * 1024)
     try:
         result = av.process(data, expected, max_bytes=limit * 1024 * 1024)
     except av.MediaError as exc:
@@ -60,3 +67,33 @@ def store_media(owner: str, kind: str, data: bytes) -> dict:
             files["poster"] = (poster.ext, poster.data)
             files["t320"] = (poster.ext, poster.thumbs[320])
     return store.add_media(owner, files, info)
+
+
+def keep_video(store, owner: str, data: bytes, max_bytes: int) -> dict:
+    """Check a video cheaply, keep the original (never served) and write its job; the media info."""
+    try:
+        found = av.check(data, av.VIDEO, max_bytes)
+    except av.MediaError as exc:
+        raise UploadError(str(exc)) from exc
+    media = store.add_original(owner, found.ext, data, {"category": "video", "mime": found.mime,
+                                                       "processed": False})
+    try:
+        info = av.inspect_video(store.original_file(media["id"]))
+    except av.MediaError as exc:
+        store.remove_media(media["id"])
+        raise UploadError(str(exc)) from exc
+    except BaseException:
+        store.remove_media(media["id"])
+        raise
+    from mediation.videojobs import jobs
+
+    jobs(current_app).enqueue(media["id"], owner)
+    return {**media, "duration": info.duration, "width": info.width, "height": info.height}
+
+
+def start_processing(media: dict | None) -> None:
+    """After the contribution is saved: get its video's web version made soon (in the background)."""
+    if media and media.get("state") == "pending":
+        from mediation.videojobs import jobs
+
+        jobs(current_app).kick()

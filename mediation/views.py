@@ -33,7 +33,7 @@ from mediation.model import (
     clean_text,
     new_id,
 )
-from mediation.uploads import EXPECTED, UploadError, read_upload, store_media
+from mediation.uploads import EXPECTED, UploadError, read_upload, start_processing, store_media
 from wiki.store import NotFound
 
 bp = Blueprint("mediation", __name__, url_prefix="/atelier")
@@ -481,6 +481,7 @@ def _apply_step(item: Contribution, step_name: str):
         flash(_("Merci ! C'est envoyé. Une personne va relire avant de le montrer."), "success")
         return redirect(_home_url(item))
     item = _save(item, step_name, author, changes)
+    start_processing(changes.get("media"))  # a video's web version, made in the background
     if _wants_json():
         return jsonify(ok=True, message=_("C'est enregistré."), next=_next_url(item, step_name))
     return redirect(_next_url(item, step_name))

@@ -46,6 +46,10 @@ def _published(app, store, kind: str, data: bytes, pid: str, wid: str, slug: str
         c.status, c.proposed, c.published = "publie", time.time(), time.time()
 
     store.update(item.id, publish, author="modo", comment="publié (tests)")
+    if media.get("state") == "pending":  # a video's web version: made now (mediation/videojobs.py)
+        from mediation.videojobs import jobs
+
+        jobs(app).run_pending()
     return item.id
 
 
