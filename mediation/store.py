@@ -127,7 +127,8 @@ class MediationStore:
         pseudonym = check_pseudonym(pseudonym)
         with file_lock(self.participants.root / ".new-lock"):
             if self.find_participant(pseudonym):
-                raise ModelError(f"Le pseudonyme « {pseudonym} » existe déjà : choisissez-le dans la liste.")
+                raise ModelError(N_("Le pseudonyme « %(pseudonym)s » existe déjà : choisissez-le dans la liste.",
+                                    pseudonym=pseudonym))
             person = Participant(new_id("p"), pseudonym, created_by=by)
             self.participants.save(person.id, person.to_json(), author=by, comment="nouveau pseudonyme")
         return person

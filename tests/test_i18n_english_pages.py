@@ -180,6 +180,7 @@ def _bad_posts(ids: dict) -> dict[str, list[tuple[str, dict]]]:
             ("/atelier/", {"title": "", "structure": "nulle-part"}),
             (f"/atelier/{ids['wid']}/personnes", {"pseudonym": ""}),
             (f"/atelier/{ids['wid']}/personnes", {"pseudonym": "<b>?!</b>" * 10}),
+            (f"/atelier/{ids['wid']}/personnes", {"pseudonym": "Soleil"}),  # already taken
             (f"/atelier/{ids['wid']}/p/{ids['pid']}/nouveau/photo", {}),
             (f"/atelier/c/{ids['my_cid']}/texte", {"texte": ""}),
             (f"/atelier/c/{ids['my_cid']}/lieu", {"lien": "ailleurs"}),
