@@ -459,3 +459,25 @@ def test_calendar_and_feed_names_follow_the_language_and_are_cached_apart(tmp_pa
 def test_pages_that_follow_the_language_cookie_vary_on_cookies(client):
     for url in ("/agenda.ics", "/agenda/flux.atom", "/annuaire/", "/login"):
         assert "Cookie" in client.get(url).headers.get("Vary", ""), url
+
+
+@pytest.mark.parametrize("url", [
+    "/annuaire/?page=999", "/annuaire/?quartier=zz&page=abc&public=nope", "/agenda/?semaine=2026-W99",
+    "/agenda/?vue=mois&mois=2026-13", "/agenda/archives?annee=abc", "/recherche?q=" + "x" * 600,
+    "/recherche?q=a&type=nope", "/recherche?q=a&page=-1", "/wiki/Accueil?rev=abc", "/wiki/Accueil?action=nope",
+])
+def test_bad_queries_answer_in_english(client, url):
+    response = client.get(_english(url))
+    assert response.status_code < 500
+    assert '<html lang="en"' in response.get_data(as_text=True)
+    assert french_texts(response.get_data(as_text=True)) == []
+
+
+def test_an_upload_over_the_size_limit_answers_in_english(app, client, auth):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    auth.login("anne")
+    token = auth.token("/annuaire/nouvelle")
+    response = client.post(_english("/annuaire/nouvelle"), content_type="multipart/form-data",
+                           data={"csrf_token": token, "photo": (io.BytesIO(b"x" * 5000), "a.jpg")})
+    assert 400 <= response.status_code < 500
+    assert french_texts(response.get_data(as_text=True)) == []
