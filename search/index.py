@@ -414,12 +414,15 @@ class _Segment:
 
 
 class _Scorer:
-    """BM25F over a query tree: ("term", t, boost) | ("or", [...]) | ("and", [...]).
+    """BM25F over a query tree: ("term", t, boost, named) | ("or", [...]) | ("and", [...]).
 
-    A term's frequencies in the fields are weighted (FIELD_BOOSTS) and length-normalised
-    (FIELD_B) first, then saturated once, with one idf per term: a word found in a title,
-    the tags and the body counts more than in the body alone, but not three times over,
-    so a synonym's many mentions cannot outweigh the word itself.
+    A term's frequencies in the text fields (tags, body, private body) are weighted
+    (FIELD_BOOSTS) and length-normalised (FIELD_B) first, then saturated once, with one idf
+    per term: a word found in the tags and the body counts more than in the body alone, but
+    not twice over. A title (a structure's name, a page's name) is a name, not more text:
+    a query word found there scores apart, weighted by FIELD_BOOSTS["title"]. A synonym
+    (named=False) in a title counts as text only: « logement » in « Service logement » is no
+    answer to « dormir » by name, and does not outweigh the shelters meeting the need itself.
     """
 
     def __init__(self, searcher, fields: tuple[str, ...]):
@@ -440,18 +443,25 @@ class _Scorer:
         """(matching mask, scores) of a query tree in one segment."""
         op = node[0]
         if op == "term":
-            _op, text, boost = node
-            tf_sum = np.zeros(seg.n, dtype=np.float32)  # weighted, length-normalised frequency
+            _op, text, boost, named = node
+            tf_sum = np.zeros(seg.n, dtype=np.float32)  # text fields: weighted, length-normalised
+            name = None  # the title's own BM25 part, for a query word
             for fieldname in self.fields:
                 ids, tf = seg.postings(reader, fieldname, text)
                 if not len(ids):
                     continue
                 b = FIELD_B.get(fieldname, BM25_B)
                 norm = 1 - b + b * seg.lengths(reader, fieldname)[ids] / self.avg[fieldname]
-                tf_sum[ids] += FIELD_BOOSTS[fieldname] * tf / norm
-            mask = tf_sum > 0
-            weight = boost * self.idf(text) * (BM25_K1 + 1)
-            return mask, weight * tf_sum / (BM25_K1 + tf_sum)
+                if fieldname == "title" and named:
+                    name = np.zeros(seg.n, dtype=np.float32)
+                    name[ids] = FIELD_BOOSTS["title"] * tf / (tf + BM25_K1 * norm)
+                else:
+                    tf_sum[ids] += FIELD_BOOSTS[fieldname] * tf / norm
+            scores = tf_sum / (BM25_K1 + tf_sum)
+            if name is not None:
+                scores += name
+            mask = scores > 0
+            return mask, scores * (boost * self.idf(text) * (BM25_K1 + 1))
         children = [self.evaluate(child, seg, reader) for child in node[1]]
         mask = children[0][0].copy()
         scores = children[0][1].copy()
@@ -1017,8 +1027,8 @@ class SearchIndex:
         return table
 
     @staticmethod
-    def _phrase(terms: tuple[str, ...], boost: float = 1.0) -> tuple:
-        parts = [("term", t, boost) for t in terms]
+    def _phrase(terms: tuple[str, ...], boost: float = 1.0, named: bool = True) -> tuple:
+        parts = [("term", t, boost, named) for t in terms]
         return parts[0] if len(parts) == 1 else ("and", parts)
 
     def _parse(self, text: str) -> list[tuple[str, str]]:
@@ -1051,7 +1061,7 @@ class SearchIndex:
             key = tuple(terms[i:i + size])
             alternatives = [self._phrase(key)]
             for target in synonyms.get(key, []):
-                alternatives.append(self._phrase(target, SYNONYM_BOOST))
+                alternatives.append(self._phrase(target, SYNONYM_BOOST, named=False))
                 marks.update(target)
             word, term = pairs[i]
             if fuzzy and size == 1 and len(word) >= FUZZY_MIN_LENGTH:
@@ -1059,7 +1069,7 @@ class SearchIndex:
                 if near:
                     fuzzed[word] = near
                     marks.update(near)
-                    alternatives += [("term", t, FUZZY_BOOST) for t in near]
+                    alternatives += [("term", t, FUZZY_BOOST, True) for t in near]
             groups.append(alternatives[0] if len(alternatives) == 1 else ("or", alternatives))
             i += size
         if not groups:

@@ -142,6 +142,7 @@ CASES = [
     case("cr mai", page(MAY), member_only=True),
     case("modele fiche action", page("Modèles/Fiche action"), member_only=True),
     case("numeros utiles", page(NUMBERS)),
+    case("aide", page("Aide")),  # the page named so, before the places mentioning « aides »
 ]
 
 _RESULT = re.compile(r'<h2><a href="([^"]+)">')
@@ -304,6 +305,17 @@ def test_a_synonym_in_a_title_does_not_outweigh_the_word_itself(tmp_path):
     assert [h.key for h in index.search("dormir", member=False).hits] == ["foyer", "office"]
     # the word in a title still weighs more than the same word in a body
     assert index.search("logement", member=False).hits[0].key == "office"
+
+
+def test_a_name_weighs_more_than_many_mentions_in_a_text(tmp_path):
+    others = {f"p{i}": {"title": f"Note {i}", "body": "Réunion du groupe."} for i in range(12)}
+    index = _tiny_index(tmp_path, {"pages": {
+        "Laverie": {"title": "Laverie", "body": "Horaires et tarifs."},
+        "Bilan": {"title": "Bilan de l'hiver",
+                  "body": " ".join(["La laverie a bien marché, on reparle de la laverie."] * 5)},
+        **others,
+    }})
+    assert [h.key for h in index.search("laverie", member=False).hits] == ["Laverie", "Bilan"]
 
 
 def test_directory_keys_fall_back_to_places_having_most_words(tmp_path):
