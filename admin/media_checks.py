@@ -1,6 +1,7 @@
 """What `check` knows of the media folders of other packages, read through their stores.
 
-The mediation package keeps ``DATA_DIR/media/<m-id>/`` (variants + ``owner.json``) and
+The mediation package keeps ``DATA_DIR/media/<m-id>/`` (variants + ``owner.json``, and the
+``original.<ext>`` of a video waiting for its web version: same id, same owner) and
 contributions whose JSON text names ``{"media": {"id": "m-..."}}`` (mediation/store.py). A
 media is owned when the current revision of a contribution names it, or when its
 ``owner.json`` names a contribution that still exists (older versions of a replaced photo);

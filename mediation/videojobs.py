@@ -22,6 +22,7 @@ No Flask here except the small glue at the end (``jobs(app)``, ``resume_at_start
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import json
@@ -40,6 +41,7 @@ from i18n import N_
 from media import av
 from media.images import ImageError, process_image
 from mediation.store import MEDIA_ID_RE, MediationStore
+from wiki import faults
 from wiki.store import NotFound, atomic_write, fsync_dir
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,8 @@ class VideoJobs:
         self._wake = threading.Event()
         self._guard = threading.Lock()
         self.passed = threading.Event()    # set after each pass of the thread (tests wait on it)
+        self._running: tuple[str, int] | None = None  # (media id, attempts before this one)
+        self._exit_hook = False
 
     # ------------------------------------------------------------ the spool
 
@@ -189,15 +193,30 @@ class VideoJobs:
         atomic_write(self.store.job_path(mid), json.dumps({**job, "attempts": attempts}))
         work = self.work_root / f"{mid}-{os.getpid()}-{secrets.token_hex(4)}"
         work.mkdir(parents=True)
+        self._running = (mid, attempts - 1)
         try:
             try:
                 web = av.make_web_video(original, work)
             except av.MediaError:
                 log.warning("video %s: ffmpeg could not make a web version", mid)
                 return self._fail(mid, cid)
+            faults.point("video.encoded")
             return self._install(mid, cid, web)
         finally:
+            self._running = None
             shutil.rmtree(work, ignore_errors=True)
+
+    def uncount_interrupted(self) -> None:
+        """At a clean exit (gunicorn recycling a worker, a restart): the job in progress was not
+        the video's fault, so its attempt is not counted. A killed process counts it."""
+        running = self._running
+        if running is None:
+            return
+        mid, before = running
+        path = self.store.job_path(mid)
+        with contextlib.suppress(OSError, ValueError):
+            job = json.loads(path.read_text(encoding="utf-8"))
+            atomic_write(path, json.dumps({**job, "attempts": before}))
 
     def _install(self, mid: str, cid: str, web: av.WebVideo) -> str:
         poster = None
@@ -277,6 +296,9 @@ class VideoJobs:
                 self._wake = threading.Event()
                 self._thread = threading.Thread(target=self._loop, name="reperes-video-jobs", daemon=True)
                 self._thread.start()
+                if not self._exit_hook:
+                    self._exit_hook = True
+                    atexit.register(self.uncount_interrupted)
             self._wake.set()
 
     def _loop(self) -> None:

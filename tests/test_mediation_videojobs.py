@@ -7,8 +7,12 @@ The videos are tiny files made with ffmpeg here (as in tests/test_media_av.py).
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -30,6 +34,7 @@ from tests.test_mediation_views import (
 )
 
 FFMPEG = shutil.which("ffmpeg")
+ROOT = Path(__file__).resolve().parent.parent
 PENDING = "Votre vidéo est bien reçue. Elle sera visible dans quelques minutes."
 FAILED = "pu être préparée"
 
@@ -248,6 +253,30 @@ def test_job_left_by_a_dead_process_is_done_by_the_next_runner(scene, tmp_path):
     assert not half.parent.exists()
 
 
+def test_runner_killed_after_ffmpeg_leaves_a_job_the_next_one_finishes(scene, tmp_path):
+    app = scene["app"]
+    data = Path(app.config["DATA_DIR"])
+    cid = send_video(scene, make_video(tmp_path))
+    script = textwrap.dedent("""
+        import sys
+        from app import create_app
+        from mediation.videojobs import jobs
+        app = create_app({"DATA_DIR": sys.argv[1], "SECRET_KEY": "test", "TESTING": True})
+        jobs(app).run_pending()
+    """)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "REPERES_FAULTS": "video.encoded=kill"}
+    result = subprocess.run([sys.executable, "-c", script, str(data)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
+    mid = store(app).get(cid).media["id"]
+    assert store(app).get(cid).media["state"] == "pending"
+    assert json.loads(store(app).job_path(mid).read_text())["attempts"] == 1
+    assert list((data / "tmp" / "media-work").iterdir())  # its half-done work
+    assert jobs(app).run_pending() == {"done": 1}  # the lock died with it
+    assert store(app).get(cid).media["state"] == "ready"
+    assert list((data / "tmp" / "media-work").iterdir()) == []
+
+
 def test_job_that_killed_its_process_twice_is_marked_failed(scene, tmp_path):
     app = scene["app"]
     cid = send_video(scene, make_video(tmp_path))
@@ -255,6 +284,23 @@ def test_job_that_killed_its_process_twice_is_marked_failed(scene, tmp_path):
     job.write_text(json.dumps({**json.loads(job.read_text()), "attempts": videojobs.MAX_ATTEMPTS}))
     assert jobs(app).run_pending() == {"failed": 1}
     assert store(app).get(cid).media["state"] == "failed"
+    assert not job.exists()
+
+
+def test_an_attempt_cut_by_a_clean_exit_is_not_counted(scene, tmp_path):
+    app = scene["app"]
+    cid = send_video(scene, make_video(tmp_path))
+    mid = store(app).get(cid).media["id"]
+    job = store(app).job_path(mid)
+    job.write_text(json.dumps({**json.loads(job.read_text()), "attempts": 1}))  # counted at its start
+    runner = jobs(app)
+    runner._running = (mid, 0)  # ffmpeg at work when gunicorn recycles the worker
+    runner.uncount_interrupted()  # registered with atexit by the thread
+    assert json.loads(job.read_text())["attempts"] == 0
+    runner._running = None
+    job.unlink()
+    runner._running = (mid, 0)
+    runner.uncount_interrupted()  # the job ended meanwhile: no job comes back
     assert not job.exists()
 
 

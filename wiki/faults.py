@@ -4,7 +4,8 @@ REPERES_FAULTS="save.after-revision=kill,index.before-commit=kill" is read once,
 module is imported. Named points: save.after-revision (a revision file is written, `current`
 not yet moved), temp.written (a temp file is complete, not yet linked or renamed: an upload's
 file, a revision...), index.before-commit (the search writer holds new segments, not yet
-committed), backup.mid-archive (half the archive is written). Actions: kill (SIGKILL the
+committed), backup.mid-archive (half the archive is written), video.encoded (a video's
+web version is made, not yet put in its media folder: mediation/videojobs.py). Actions: kill (SIGKILL the
 process, as a crash or the OOM killer would) and enospc (OSError "no space left on device").
 Never set it in production.
 """
