@@ -34,8 +34,10 @@ def pre_fork(server, worker):
 
 
 # nginx buffers uploads (up to client_max_body_size) before passing them on, so gunicorn
-# receives them at local speed; the time goes into checking and re-encoding media (ffmpeg
-# makes a web version of a video): allow 5 minutes, like nginx's proxy_read_timeout.
+# receives them at local speed; the time goes into checking and re-encoding photos and voices
+# (a video is only checked: its web version is made in the background, mediation/videojobs.py,
+# by a thread that a worker recycled by max_requests hands back, uncounted): allow 5 minutes,
+# like nginx's proxy_read_timeout.
 timeout = 300
 graceful_timeout = 30
 keepalive = 5

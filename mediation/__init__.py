@@ -48,10 +48,8 @@ def init_app(app):
     app.extensions.setdefault("reperes", {})["mediation"] = store
     app.extensions["reperes"]["contributions"] = store.contributions
     from mediation import videojobs
-    from web import startup
 
-    app.extensions["reperes"]["video_jobs"] = videojobs.make(app, store)
-    startup.register(app, videojobs.resume_at_start)  # a stopped server's videos, taken up again
+    videojobs.init_app(app, store)  # videos' web versions, off the request; resumed at each start
     for blueprint in (views.bp, moderation.bp, public.bp, evaluation.bp):
         app.register_blueprint(blueprint)
     for command in cli.COMMANDS:

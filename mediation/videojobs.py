@@ -322,10 +322,26 @@ def jobs(app) -> VideoJobs:
     return app.extensions["reperes"]["video_jobs"]
 
 
-def make(app, store: MediationStore) -> VideoJobs:
-    """The app's runner: a background thread in web workers, none under TESTING."""
-    return VideoJobs(store, Path(app.config["DATA_DIR"]) / "tmp" / "media-work",
-                     background=not app.testing)
+def init_app(app, store: MediationStore) -> VideoJobs:
+    """The app's runner (a background thread in web workers, none under TESTING), its start-up
+    task, and a look at the spool at each worker's first request (a worker recycled by gunicorn
+    in the middle of a video: the new one takes the job up again)."""
+    runner = VideoJobs(store, Path(app.config["DATA_DIR"]) / "tmp" / "media-work",
+                       background=not app.testing)
+    app.extensions.setdefault("reperes", {})["video_jobs"] = runner
+    from web import startup
+
+    startup.register(app, resume_at_start)
+    looked = {"pid": 0}
+
+    @app.before_request
+    def _resume_video_jobs():
+        if looked["pid"] != os.getpid():
+            looked["pid"] = os.getpid()
+            if runner.background and runner.pending():
+                runner.kick()
+
+    return runner
 
 
 def resume_at_start(app) -> None:

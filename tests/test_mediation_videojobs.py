@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ from tests.test_mediation_views import (
     store,
     upload,
 )
+from web import startup
 
 FFMPEG = shutil.which("ffmpeg")
 ROOT = Path(__file__).resolve().parent.parent
@@ -335,6 +337,22 @@ def test_web_worker_thread_takes_the_job(scene, tmp_path):
     runner.kick()
     assert runner.passed.wait(120)
     assert store(app).get(cid).media["state"] == "ready"
+    assert runner.pending() == []
+
+
+def test_after_a_restart_a_web_worker_takes_the_job_up_by_itself(scene, tmp_path, monkeypatch):
+    app = scene["app"]
+    cid = send_video(scene, make_video(tmp_path))
+    monkeypatch.setattr(startup, "DELAY_SECONDS", 0)
+    served = create_app({k: app.config[k] for k in ("DATA_DIR", "SECRET_KEY")})  # not TESTING: a server
+    runner = jobs(served)
+    assert runner._thread is None  # create_app started nothing (gunicorn forks after it)
+    assert served.test_client().get("/").status_code in (200, 302)
+    assert runner.passed.wait(120)
+    for thread in threading.enumerate():
+        if thread.name == "reperes-start-tasks":
+            thread.join(30)
+    assert store(served).get(cid).media["state"] == "ready"
     assert runner.pending() == []
 
 
