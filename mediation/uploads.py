@@ -47,7 +47,7 @@ def store_media(owner: str, kind: str, data: bytes) -> dict:
                 "width": image.width, "height": image.height}
         return store.add_media(owner, files, info)
     limit = config["MEDIATION_MAX_AUDIO_MB" if expected == "audio" else "MEDIATION_MAX_VIDEO_MB"]
-    if expected == "video" and av.available():
+    if expected == "video":  # even without ffmpeg: kept, waiting, never published as sent
         return keep_video(store, owner, data, limit * 1024 * 1024)
     try:
         result = av.process(data, expected, max_bytes=limit * 1024 * 1024)
@@ -78,7 +78,8 @@ def keep_video(store, owner: str, data: bytes, max_bytes: int) -> dict:
     media = store.add_original(owner, found.ext, data, {"category": "video", "mime": found.mime,
                                                        "processed": False})
     try:
-        info = av.inspect_video(store.original_file(media["id"]))
+        info = av.inspect_video(store.original_file(media["id"])) if av.available() else \
+            av.VideoInfo(None, None, None)  # no ffprobe: its job waits for ffmpeg to be installed
     except av.MediaError as exc:
         store.remove_media(media["id"])
         raise UploadError(str(exc)) from exc

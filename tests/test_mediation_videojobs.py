@@ -235,6 +235,23 @@ def test_failed_video_cannot_be_published(scene, tmp_path):
     assert store(app).get(cid).status == "propose"
 
 
+def test_without_ffmpeg_a_video_waits_and_is_never_published_as_sent(scene, tmp_path, monkeypatch):
+    app = scene["app"]
+    data = make_video(tmp_path)
+    monkeypatch.setattr(av, "tools", lambda: (None, None))  # the Debian package is not installed
+    cid = send_video(scene, data)
+    assert store(app).get(cid).media["state"] == "pending"
+    propose(scene["device"], cid)
+    assert "attendent ffmpeg" in Actor(app, "modo").get("/moderation/").get_data(as_text=True)
+    assert jobs(app).run_pending() == {"waiting": 1}
+    assert jobs(app).run_pending() == {"waiting": 1}  # not counted as attempts: it waits
+    form = {"action": "publish", "text": "x", "alt": "", "transcript": "y"}
+    assert Actor(app, "modo").post(f"/moderation/{cid}", form, f"/moderation/{cid}").status_code == 400
+    monkeypatch.undo()  # ffmpeg installed
+    assert jobs(app).run_pending() == {"done": 1}
+    assert store(app).get(cid).media["state"] == "ready"
+
+
 # ---------------------------------------------------------------- restarts and crashes
 
 
