@@ -92,9 +92,12 @@ def keep_video(store, owner: str, data: bytes, max_bytes: int) -> dict:
     return {**media, "duration": info.duration, "width": info.width, "height": info.height}
 
 
-def start_processing(media: dict | None) -> None:
-    """After the contribution is saved: get its video's web version made soon (in the background)."""
-    if media and media.get("state") == "pending":
-        from mediation.videojobs import jobs
+def start_processing(media: dict | None) -> bool:
+    """After the contribution is saved: get its video's web version made soon (in the background);
+    whether there was one to make."""
+    if not (media and media.get("state") == "pending"):
+        return False
+    from mediation.videojobs import jobs
 
-        jobs(current_app).kick()
+    jobs(current_app).kick()
+    return True

@@ -481,7 +481,8 @@ def _apply_step(item: Contribution, step_name: str):
         flash(_("Merci ! C'est envoyé. Une personne va relire avant de le montrer."), "success")
         return redirect(_home_url(item))
     item = _save(item, step_name, author, changes)
-    start_processing(changes.get("media"))  # a video's web version, made in the background
+    if start_processing(changes.get("media")) and not _wants_json():  # made in the background
+        flash(_("Votre vidéo est bien reçue. Elle sera visible dans quelques minutes."), "success")
     if _wants_json():
         return jsonify(ok=True, message=_("C'est enregistré."), next=_next_url(item, step_name))
     return redirect(_next_url(item, step_name))

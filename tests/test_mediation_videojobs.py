@@ -86,7 +86,10 @@ def media_folders(app) -> list[Path]:
 
 def test_upload_keeps_the_original_and_leaves_the_encoding_to_a_job(scene, tmp_path):
     app, device = scene["app"], scene["device"]
-    cid = send_video(scene, make_video(tmp_path))
+    response = upload(device, "/atelier/moi/nouveau/video", make_video(tmp_path), "VID_0001.webm")
+    assert response.status_code == 302
+    assert PENDING in device.get(response.headers["Location"]).get_data(as_text=True)  # said at once
+    cid = cid_from(response)
     media = store(app).get(cid).media
     assert media["state"] == "pending"
     assert media["files"] == {}  # no web version yet: nothing was encoded during the request
