@@ -133,7 +133,7 @@ def test_runner_makes_the_web_version_and_deletes_the_original(scene, tmp_path):
     assert device.get(f"/galerie/media/{mid}/poster").mimetype == "image/jpeg"
     html = device.get(f"/atelier/c/{cid}").get_data(as_text=True)
     assert "<video" in html
-    assert PENDING not in html
+    assert "media-wait" not in html  # the placeholder is gone
     assert jobs(app).run_pending() == {}  # nothing left to do
 
 
