@@ -481,3 +481,17 @@ def test_an_upload_over_the_size_limit_answers_in_english(app, client, auth):
                            data={"csrf_token": token, "photo": (io.BytesIO(b"x" * 5000), "a.jpg")})
     assert 400 <= response.status_code < 500
     assert french_texts(response.get_data(as_text=True)) == []
+
+
+def test_footnote_back_links_and_empty_tasks_speak_the_readers_language(client, auth):
+    auth.login("anne")
+    token = auth.token("/wiki/Notes?action=edit")
+    client.post("/wiki/Notes", data={"text": "- [ ] \n\nTexte[^1].\n\n[^1]: Une note.", "base_rev": "0", "csrf_token": token,
+                                     "public": "1"})
+    french = client.get("/wiki/Notes?lang=fr").get_data(as_text=True)
+    assert 'title="Retour à l\'appel de note 1"' in french
+    english = client.get("/wiki/Notes?lang=en").get_data(as_text=True)
+    assert 'title="Back to footnote reference 1"' in english
+    assert "appel de note" not in english
+    assert '<input type="checkbox" title="task"' in english
+    assert '<input type="checkbox" title="tâche"' in french

@@ -181,6 +181,22 @@ def plain_links(text: str) -> list[str]:
 _A_WIKILINK = re.compile(r'<a class="wikilink" href="([^"]*)"')
 
 
+_BACKREF_TITLE = re.compile(r'(<a class="footnote-backref" href="[^"]*" title=")Retour à l(?:\'|&#x27;|&#39;)appel de note (\d+)"')
+
+
+def localize(html: str, backref_title: Callable[[int], str], task_title: str = "tâche") -> str:
+    """The words a rendering adds itself, in the reader's language (a rendering is cached once for
+    all languages, in French): footnote back-link titles (backref_title(n) for note n) and the
+    title of an empty task's checkbox."""
+    from html import escape
+
+    if "footnote-backref" in html:
+        html = _BACKREF_TITLE.sub(
+            lambda m: f'{m.group(1)}{escape(backref_title(int(m.group(2))), quote=True)}"', html)
+    return html.replace('<input type="checkbox" title="tâche"',
+                        f'<input type="checkbox" title="{escape(task_title, quote=True)}"')
+
+
 def mark_missing(html: str, missing_urls: set[str], create_suffix: str = "?action=edit") -> str:
     """Give links to missing pages their own look and make them lead to creation."""
     if not missing_urls:

@@ -36,7 +36,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from accounts.auth import current_username, has_role, is_member, login_manager, users
-from i18n import translate
+from i18n import language, translate
 from web import select_locale
 from wiki import feeds, markup
 from wiki.attachments import THUMB_SIZES, AttachmentError, AttachmentStore, prepare
@@ -122,7 +122,14 @@ def rendered(revision: Revision) -> markup.Rendered:
     )
     index = links()  # one stat per view, then a dict lookup per link
     missing = {page_url(n) for n in result.links if not index.has(n)}
-    return markup.Rendered(markup.mark_missing(result.html, missing), result.links, result.toc)
+    return markup.Rendered(_localized(markup.mark_missing(result.html, missing)), result.links, result.toc)
+
+
+def _localized(html: str) -> str:
+    """The parts of a (cached, French) rendering that speak to the reader, in their language."""
+    if language() == "fr":
+        return html
+    return markup.localize(html, lambda n: _("Retour à l'appel de note %(n)d", n=n), _("tâche"))
 
 
 def _valid_name(name: str) -> str:
@@ -354,7 +361,7 @@ def edit(name: str):
         return render_template("wiki/edit.html", **form, errors={"text": message}), 409
     if "preview" in request.form:
         return render_template("wiki/edit.html", **form, errors={},
-                               preview=markup.render(text, attachment_url=lambda f: _attachment_url(name, f)).html)
+                               preview=_localized(markup.render(text, attachment_url=lambda f: _attachment_url(name, f)).html))
     try:
         revision = store.save(name, text, author=current_username(), comment=comment, meta=meta,
                               base_rev=base_rev)
