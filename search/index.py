@@ -444,24 +444,25 @@ class _Scorer:
         op = node[0]
         if op == "term":
             _op, text, boost, named = node
+            mask = np.zeros(seg.n, dtype=bool)
             tf_sum = np.zeros(seg.n, dtype=np.float32)  # text fields: weighted, length-normalised
             name = None  # the title's own BM25 part, for a query word
             for fieldname in self.fields:
                 ids, tf = seg.postings(reader, fieldname, text)
                 if not len(ids):
                     continue
+                mask[ids] = True
                 b = FIELD_B.get(fieldname, BM25_B)
                 norm = 1 - b + b * seg.lengths(reader, fieldname)[ids] / self.avg[fieldname]
                 if fieldname == "title" and named:
-                    name = np.zeros(seg.n, dtype=np.float32)
-                    name[ids] = FIELD_BOOSTS["title"] * tf / (tf + BM25_K1 * norm)
+                    name = (ids, FIELD_BOOSTS["title"] * tf / (tf + BM25_K1 * norm))
                 else:
                     tf_sum[ids] += FIELD_BOOSTS[fieldname] * tf / norm
-            scores = tf_sum / (BM25_K1 + tf_sum)
+            scores = np.divide(tf_sum, tf_sum + BM25_K1, out=tf_sum)  # saturated once (in place)
             if name is not None:
-                scores += name
-            mask = scores > 0
-            return mask, scores * (boost * self.idf(text) * (BM25_K1 + 1))
+                scores[name[0]] += name[1]
+            scores *= boost * self.idf(text) * (BM25_K1 + 1)
+            return mask, scores
         children = [self.evaluate(child, seg, reader) for child in node[1]]
         mask = children[0][0].copy()
         scores = children[0][1].copy()

@@ -152,9 +152,6 @@ _PLACE = re.compile(r'<h3><a href="(/annuaire/[^"]+)">')
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The demo data folder plus the pages above, and a member account."""
-    import os
-
-    os.environ.setdefault("REPERES_PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
     from app import create_app
 
     app = create_app({"DATA_DIR": str(tmp_path_factory.mktemp("relevance") / "data"),
