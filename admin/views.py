@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import time
 from pathlib import Path
@@ -67,7 +68,22 @@ def index():
     recent, _more = audit.read(current_app.config["DATA_DIR"], 0, 1000)
     last_check = next((e for e in recent if e.action == "data.check"), None)
     return render_template("admin/index.html", last_backup=last_info, backup_count=len(backups),
-                           entries=entries, last_check=last_check)
+                           entries=entries, last_check=last_check,
+                           check_summary=_check_summary(last_check.detail) if last_check else "")
+
+
+# The journal keeps `flask check`'s summary in French (admin.cli._summary); the page says it in its language.
+_CHECK_OK = re.compile(r"aucun problème \((\d+) documents, (\d+) versions\)")
+_CHECK_PROBLEMS = re.compile(r"(\d+) problème\(s\) : (.*)")
+
+
+def _check_summary(detail: str) -> str:
+    if found := _CHECK_OK.fullmatch(detail):
+        return _("aucun problème (%(documents)s documents, %(revisions)s versions)",
+                 documents=found[1], revisions=found[2])
+    if found := _CHECK_PROBLEMS.fullmatch(detail):
+        return _("%(n)s problème(s) : %(kinds)s", n=found[1], kinds=found[2])
+    return detail
 
 
 @bp.route("/admin/journal")

@@ -495,3 +495,19 @@ def test_footnote_back_links_and_empty_tasks_speak_the_readers_language(client, 
     assert "appel de note" not in english
     assert '<input type="checkbox" title="task"' in english
     assert '<input type="checkbox" title="tâche"' in french
+
+
+def test_the_last_check_on_the_admin_page_speaks_the_page_language(client, auth, runner, app):
+    from pathlib import Path
+
+    from wiki.store import TEMP_PREFIX
+
+    assert runner.invoke(args=["check"]).exit_code == 0
+    auth.login("admin")
+    assert "— no problem (0 documents, 0 versions)" in client.get("/admin/?lang=en").get_data(as_text=True)
+    assert "— aucun problème (0 documents, 0 versions)" in client.get("/admin/?lang=fr").get_data(as_text=True)
+    (Path(app.config["DATA_DIR"]) / f"{TEMP_PREFIX}oubli").write_text("x", encoding="utf-8")
+    assert runner.invoke(args=["check"]).exit_code == 1
+    english = client.get("/admin/?lang=en").get_data(as_text=True)
+    assert "— 1 problem(s): stray-temp" in english
+    assert french_texts(english) == []
