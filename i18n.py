@@ -10,6 +10,15 @@ visitor's language by the translator `web.init_app` installs (flask_babel). Valu
 are Messages themselves are translated too; other values are shown as they are.
 `scripts/i18n` extracts `N_("...")` calls (`-k N_`), and the labels of the data·inclusion
 reference files (`extract_json_labels`, see babel.cfg).
+
+An exception whose message is a Message can keep it through `str(exc)` by returning
+`self.args[0]` from `__str__` (media.images.ImageError, mediation.model.ModelError,
+admin.backup.BackupError): views that show `str(exc)` then translate it for free.
+
+`flask` commands speak the shell's language (`cli_language`: LC_ALL, LC_MESSAGES, LANG; English
+when it starts with "en", French otherwise): write helps as `help=N_("...")`; web.init_app
+translates them (`translate_commands`) each time a command is looked up, and `_()` /
+`translate()` in a command follow the same language.
 """
 
 from __future__ import annotations
