@@ -6,6 +6,7 @@ No Flask here: the store is used by the views, the CLI and the tests alike.
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import time
@@ -92,6 +93,7 @@ class UserStore:
         self.hash_method = hash_method
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / ".throttle").mkdir(exist_ok=True)
+        self._parsed: dict[str, tuple[tuple, dict]] = {}  # username -> (file stamp, JSON)
 
     def _path(self, username: str) -> Path:
         if not USERNAME_RE.match(username or ""):
@@ -104,10 +106,19 @@ class UserStore:
         return generate_password_hash(password, method=self.hash_method)
 
     def get(self, username: str) -> User | None:
-        """Load a user, or None if unknown or unreadable."""
+        """Load a user, or None if unknown or unreadable (a fresh object each call)."""
         try:
-            raw = json.loads(self._path(username).read_text(encoding="utf-8"))
-            return User(**raw)
+            path = self._path(username)
+            stat = os.stat(path)
+            # Every member request loads its account: parse the file again only when it was
+            # replaced (atomic_write gives a new inode), in this process or another one.
+            stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+            cached = self._parsed.get(username)
+            if cached is None or cached[0] != stamp:
+                cached = (stamp, json.loads(path.read_text(encoding="utf-8")))
+                self._parsed[username] = cached
+            raw = cached[1]
+            return User(**{**raw, "roles": list(raw.get("roles", ["member"]))})
         except (UserError, FileNotFoundError, ValueError, TypeError):
             return None
 

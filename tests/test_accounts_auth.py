@@ -166,3 +166,42 @@ def test_user_cli(runner, app):
     assert "Mot de passe :" in result.output
     assert app.extensions["reperes"]["users"].authenticate("claire", "claire-password") is None
     assert runner.invoke(args=["user", "add", "x", "--password-stdin"], input="court\n").exit_code != 0
+
+
+def test_an_account_changed_by_another_process_is_read_again(tmp_path):
+    store = UserStore(tmp_path)
+    store.add("anne", ["member"], "anne-password")
+    first = store.get("anne")
+    first.roles.append("admin")  # a caller changing its copy changes nothing kept
+    assert store.get("anne").roles == ["member"]
+    other = UserStore(tmp_path)  # another worker disables the account
+    user = other.get("anne")
+    user.active = False
+    other.save(user)
+    assert store.get("anne").active is False
+    (tmp_path / "anne.json").unlink()
+    assert store.get("anne") is None
+
+
+def _session_cookie_set(response) -> bool:
+    return any(h.startswith("session=") for h in response.headers.getlist("Set-Cookie"))
+
+
+def test_member_session_is_re_signed_at_most_once_a_minute(app, client, auth, monkeypatch):
+    from accounts.auth import ThrottledRefreshSession
+
+    auth.login()
+    client.get("/wiki/")  # the CSRF token is in the session now
+    assert not _session_cookie_set(client.get("/wiki/"))  # unchanged, signed seconds ago: not re-sent
+    monkeypatch.setattr(ThrottledRefreshSession, "REFRESH_SECONDS", 0)
+    assert _session_cookie_set(client.get("/wiki/"))  # a minute later it is: inactivity counts from now
+    assert client.get("/wiki/").status_code == 200
+
+
+def test_an_expired_session_still_ends(app, client, auth):
+    auth.login()
+    assert client.get("/recent").status_code == 200  # members only
+    app.config["PERMANENT_SESSION_LIFETIME"] = -1  # every cookie signed up to now is too old
+    response = client.get("/recent")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]

@@ -303,7 +303,7 @@ def _page_key(current: Revision, files) -> tuple | None:
     index = links()
     index.has(current.name)  # brings the index (and its generation) up to date
     member = current_username()
-    if member:
+    if member and "csrf_token" not in session:
         generate_csrf()  # the session's token exists before it becomes part of the key
     return (data, current.name, current.number, index.generation, tuple((f.filename, f.version) for f in files),
             select_locale(), member, session.get("csrf_token", "") if member else "",
