@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -34,7 +33,6 @@ import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 from i18n import N_
@@ -42,7 +40,7 @@ from media import av
 from media.images import ImageError, process_image
 from mediation.store import MEDIA_ID_RE, MediationStore
 from wiki import faults
-from wiki.store import NotFound, atomic_write, fsync_dir
+from wiki.store import NotFound, atomic_write, fsync_dir, try_file_lock
 
 log = logging.getLogger(__name__)
 
@@ -126,19 +124,9 @@ class VideoJobs:
 
     # ------------------------------------------------------------ the runner
 
-    @contextlib.contextmanager
-    def _runner_lock(self, block: bool) -> Iterator[bool]:
+    def _runner_lock(self, block: bool):
         self.spool.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.spool / ".runner.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
-            except BlockingIOError:
-                yield False
-                return
-            yield True
-        finally:
-            os.close(fd)  # also releases the lock
+        return try_file_lock(self.spool / ".runner.lock", block)
 
     def run_pending(self, *, block: bool = True) -> Counter | None:
         """Process every job, one at a time; what became of them (None: another runner is at it).

@@ -217,3 +217,15 @@ def test_revision_cache_stays_within_its_character_budget(tmp_path, monkeypatch)
     for i in range(30):
         assert store.load(f"Page {i}").text == "é" * 1_000
     assert sum(len(r.text) for r in store._cache.values()) <= 10_000 + 1_000
+
+
+def test_try_file_lock_says_whether_it_holds_the_lock(tmp_path):
+    from wiki.store import try_file_lock
+
+    lock = tmp_path / "x.lock"
+    with try_file_lock(lock) as first:
+        assert first is True
+        with try_file_lock(lock) as second:  # another open file description: refused, not waited
+            assert second is False
+    with try_file_lock(lock) as again:  # released on exit
+        assert again is True

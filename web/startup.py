@@ -15,7 +15,6 @@ Tests (TESTING) and the CLI get them at once, in create_app, when asked.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import threading
@@ -69,23 +68,18 @@ def run_once_per_start(app: Flask, delay: float = 0.0) -> bool:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = folder / "start-tasks.stamp"
     token = server_start_token()
-    fd = os.open(folder / "start-tasks.lock", os.O_RDWR | os.O_CREAT, 0o640)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+    from wiki.store import atomic_write, try_file_lock
+
+    with try_file_lock(folder / "start-tasks.lock") as held:
+        if not held:
             return False  # another worker is at it
         with contextlib.suppress(OSError):
             if stamp.read_text(encoding="ascii") == token:
                 return False
         run_now(app)
-        from wiki.store import atomic_write
-
         with contextlib.suppress(OSError):
             atomic_write(stamp, token)
         return True
-    finally:
-        os.close(fd)
 
 
 def server_start_token() -> str:

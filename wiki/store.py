@@ -184,6 +184,21 @@ def file_lock(path: Path) -> Iterator[None]:
         os.close(fd)
 
 
+@contextlib.contextmanager
+def try_file_lock(path: Path, block: bool = False) -> Iterator[bool]:
+    """Take the exclusive fcntl lock on path if it is free (or wait when block); yields whether held."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # also releases the lock
+
+
 def _clean(value: str) -> str:
     """Make a value safe for one tab-separated log field."""
     value = " ".join(str(value).split())
