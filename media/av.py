@@ -249,17 +249,23 @@ class VideoInfo:
     height: int | None
 
 
-def inspect_video(path: Path) -> VideoInfo:
-    """Cheap check of a stored video: ffprobe reads it and finds a picture (MediaError otherwise)."""
-    _ffmpeg, ffprobe = tools()
-    if not ffprobe:
-        raise RuntimeError("ffprobe is not installed")
+def _probe_video(path: Path, ffprobe: str) -> dict:
+    """ffprobe's view of a video; MediaError when unreadable or without a picture."""
     try:
         info = probe(path, ffprobe)
     except (ValueError, OSError, subprocess.TimeoutExpired) as exc:
         raise MediaError(VIDEO, "broken") from exc
     if "video" not in info["streams"]:
         raise MediaError(VIDEO, "type")
+    return info
+
+
+def inspect_video(path: Path) -> VideoInfo:
+    """Cheap check of a stored video: ffprobe reads it and finds a picture (MediaError otherwise)."""
+    _ffmpeg, ffprobe = tools()
+    if not ffprobe:
+        raise RuntimeError("ffprobe is not installed")
+    info = _probe_video(path, ffprobe)
     width, height = info["size"]
     return VideoInfo(info["duration"], width, height)
 
@@ -291,12 +297,7 @@ def make_web_video(source: Path, folder: Path, *, timeout: int = TIMEOUT_BACKGRO
     ffmpeg, ffprobe = tools()
     if not (ffmpeg and ffprobe):
         raise RuntimeError("ffmpeg is not installed")
-    try:
-        info = probe(source, ffprobe)
-    except (ValueError, OSError, subprocess.TimeoutExpired) as exc:
-        raise MediaError(VIDEO, "broken") from exc
-    if "video" not in info["streams"]:
-        raise MediaError(VIDEO, "type")
+    info = _probe_video(source, ffprobe)
     ext = source.suffix.lstrip(".")
     width, height = info["size"]
     small = bool(width and height and max(width, height) <= WEB_MAX_SIDE)
