@@ -9,7 +9,8 @@ So packages register tasks here, and the first request a worker serves starts on
 that runs them, after a short pause that lets the first pages go out first. Across the
 workers of one server they run once: a non-blocking lock elects one worker, and a stamp
 records the server start (the gunicorn master, or this process without one) they ran for.
-Tests (TESTING) and the CLI get them at once, in create_app, when asked.
+Under TESTING they run at once, at the end of create_app. CLI commands serve no request and
+skip them (`flask check --repair` removes stray temp files on demand).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def init_app(app: Flask) -> None:
 
 
 def run_now(app: Flask) -> None:
-    """Run every registered task in this thread (tests, `flask check`...)."""
+    """Run every registered task in this thread (create_app under TESTING, the elected worker)."""
     for task in app.extensions.get("reperes", {}).get("start_tasks", []):
         try:
             task(app)
