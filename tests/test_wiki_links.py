@@ -194,7 +194,7 @@ def test_warm_reads_an_existing_index_and_never_rebuilds(tmp_path):
     store.save("A", "[[B]]", author="anne")
     fresh = LinkIndex(index.path, store, plain_links)
     fresh.warm()
-    assert fresh._pages == {"A": {"links": ["B"], "public": False}}
+    assert fresh._pages == {"A": (("B",), False)}
     index.path.unlink()
     index.journal.unlink()
     cold = LinkIndex(index.path, store, plain_links)
@@ -202,3 +202,15 @@ def test_warm_reads_an_existing_index_and_never_rebuilds(tmp_path):
     assert not index.path.exists()
     assert cold.backlinks("B") == ["A"]  # rebuilt at the first use instead
     assert index.path.exists()
+
+
+def test_pages_named_like_the_snapshot_fields_survive_a_reload(tmp_path):
+    store, index = make_index(tmp_path)
+    store.save("links", "[[public]]", author="anne", meta={"public": True})
+    store.save("public", "[[links]]", author="anne")
+    index.rebuild()
+    fresh = LinkIndex(index.path, store, plain_links)  # reads the snapshot written above
+    assert fresh.names() == ["links", "public"]
+    assert fresh.backlinks("public") == ["links"]
+    assert fresh.backlinks("links", public_only=True) == []  # « public » is not a public page
+    assert fresh.public_names() == {"links"}
