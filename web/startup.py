@@ -48,8 +48,9 @@ def init_app(app: Flask) -> None:
             if started["pid"] == os.getpid():
                 return
             started["pid"] = os.getpid()
-            threading.Thread(target=run_once_per_start, args=(app, DELAY_SECONDS),
-                             name="reperes-start-tasks", daemon=True).start()
+            timer = threading.Timer(DELAY_SECONDS, run_once_per_start, args=(app,))
+            timer.name, timer.daemon = "reperes-start-tasks", True
+            timer.start()
 
 
 def run_now(app: Flask) -> None:
@@ -61,10 +62,8 @@ def run_now(app: Flask) -> None:
             log.exception("start-up task %s failed", getattr(task, "__name__", task))
 
 
-def run_once_per_start(app: Flask, delay: float = 0.0) -> bool:
+def run_once_per_start(app: Flask) -> bool:
     """Run the tasks unless another worker of this server runs or ran them; True when run here."""
-    if delay:
-        time.sleep(delay)
     folder = Path(app.config["DATA_DIR"]) / "derived"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = folder / "start-tasks.stamp"
