@@ -195,15 +195,7 @@ def process(data: bytes, expected: str, *, max_bytes: int) -> AVResult:
                 [ffmpeg, "-v", "error", "-y", "-i", str(source), *maps, *strip, *encode,
                  "-movflags", "+faststart", str(web_path)]):
             web = web_path.read_bytes()
-        poster = None
-        if expected == VIDEO:
-            poster_path = folder / "poster.jpg"
-            for when in ("1", "0"):
-                if _run([ffmpeg, "-v", "error", "-y", "-ss", when, "-i", str(source), "-frames:v", "1",
-                         "-map_metadata", "-1", "-f", "image2", "-c:v", "mjpeg", str(poster_path)],
-                        timeout=TIMEOUT_PROBE) and poster_path.is_file() and poster_path.stat().st_size > 0:
-                    poster = poster_path.read_bytes()
-                    break
+        poster = _poster(ffmpeg, source, folder / "poster.jpg") if expected == VIDEO else None
         return AVResult(main, found.mime, found.ext, expected, processed=True, duration=duration,
                         web=web, web_mime=web_mime if web else "", web_ext=web_ext if web else "",
                         poster=poster)
@@ -247,6 +239,16 @@ class VideoInfo:
     duration: float | None
     width: int | None
     height: int | None
+
+
+def _poster(ffmpeg: str, video: Path, poster_path: Path) -> bytes | None:
+    """A JPEG still of the video (at 1 s, else its first frame), without metadata; None if none."""
+    for when in ("1", "0"):
+        if _run([ffmpeg, "-v", "error", "-y", "-ss", when, "-i", str(video), "-frames:v", "1",
+                 "-map_metadata", "-1", "-f", "image2", "-c:v", "mjpeg", str(poster_path)],
+                timeout=TIMEOUT_PROBE) and poster_path.is_file() and poster_path.stat().st_size > 0:
+            return poster_path.read_bytes()
+    return None
 
 
 def _probe_video(path: Path, ffprobe: str) -> dict:
@@ -319,13 +321,6 @@ def make_web_video(source: Path, folder: Path, *, timeout: int = TIMEOUT_BACKGRO
         raise MediaError(VIDEO, "broken") from exc
     if "video" not in made["streams"] or not (made["duration"] or 0) > 0:
         raise MediaError(VIDEO, "broken")  # ffmpeg ran, but not one picture could be read
-    poster_path = folder / "poster.jpg"
-    poster = None
-    for when in ("1", "0"):
-        if _run([ffmpeg, "-v", "error", "-y", "-ss", when, "-i", str(out), "-frames:v", "1",
-                 "-map_metadata", "-1", "-f", "image2", "-c:v", "mjpeg", str(poster_path)],
-                timeout=TIMEOUT_PROBE) and poster_path.is_file() and poster_path.stat().st_size > 0:
-            poster = poster_path.read_bytes()
-            break
+    poster = _poster(ffmpeg, out, folder / "poster.jpg")
     width, height = made["size"]
     return WebVideo(out, poster, made["duration"], width, height, re_encode)
