@@ -259,7 +259,7 @@ def to_datainclusion(sheets: list[Sheet], source: str, base_url: str = "") -> di
 
 def published(store: DocumentStore) -> list[Sheet]:
     """Published sheets, sorted by name: what the open data exports contain."""
-    return [sheet for sheet, _rev in all_sheets(store) if sheet.public]
+    return [sheet for sheet in all_sheets(store) if sheet.public]
 
 
 # ---------------------------------------------------------------- import

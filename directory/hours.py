@@ -41,6 +41,17 @@ MAX_SLOTS_PER_DAY = 6
 MAX_CLOSURES = 20
 _TIME = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
+# One instance per distinct immutable value read from the sheets (slots, days, hours, code
+# tuples): every worker keeps all sheets in memory, and hundreds of them repeat the same ones.
+_SHARED: dict = {}
+
+
+def shared(value):
+    """The process-wide instance equal to `value` (hashable, immutable values only)."""
+    if len(_SHARED) > 100_000:  # bounded: sheets come and go over months of uptime
+        _SHARED.clear()
+    return _SHARED.setdefault(value, value)
+
 
 @dataclass(frozen=True)
 class Slot:
@@ -111,11 +122,11 @@ class Hours:
         data = data or {}
 
         def slots(items) -> tuple[Slot, ...]:
-            return tuple(Slot(str(s[0]), str(s[1]), bool(s[2]) if len(s) > 2 else False)
-                         for s in items or ())
+            return shared(tuple(shared(Slot(str(s[0]), str(s[1]), bool(s[2]) if len(s) > 2 else False))
+                                for s in items or ()))
         days = [slots(d) for d in (data.get("days") or [])][:7]
         days += [()] * (7 - len(days))
-        return cls(
+        return shared(cls(
             days=tuple(days),
             holidays=data.get("holidays") or "inconnu",
             holiday_slots=slots(data.get("holiday_slots")),
@@ -123,7 +134,7 @@ class Hours:
                                    str(c.get("message", "")), slots(c.get("slots")))
                            for c in data.get("closures") or ()),
             raw=data.get("raw") or "",
-        )
+        ))
 
 
 # ---------------------------------------------------------------- formatting helpers

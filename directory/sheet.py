@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
@@ -212,7 +213,12 @@ def to_json(sheet: Sheet) -> str:
 
 
 def _strs(values) -> tuple[str, ...]:
-    return tuple(str(v) for v in values or ())
+    return hours_mod.shared(tuple(sys.intern(str(v)) for v in values or ()))
+
+
+def _code(value) -> str:
+    """A short value repeated across sheets (type, town, status...): one shared string."""
+    return sys.intern(str(value))
 
 
 def from_dict(data: dict) -> Sheet:
@@ -221,10 +227,10 @@ def from_dict(data: dict) -> Sheet:
     for s in data.get("services") or ():
         services.append(Service(
             name=str(s.get("name", "")), description=str(s.get("description", "")),
-            thematiques=_strs(s.get("thematiques")), type=str(s.get("type", "")),
+            thematiques=_strs(s.get("thematiques")), type=_code(s.get("type", "")),
             publics=_strs(s.get("publics")), publics_details=str(s.get("publics_details", "")),
             access=_strs(s.get("access")), access_details=str(s.get("access_details", "")),
-            documents=str(s.get("documents", "")), price=str(s.get("price", "")),
+            documents=str(s.get("documents", "")), price=_code(s.get("price", "")),
             price_details=str(s.get("price_details", "")),
             hours=Hours.from_dict(s["hours"]) if s.get("hours") else None,
             languages=_strs(s.get("languages")), needs=_strs(s.get("needs")),
@@ -232,12 +238,12 @@ def from_dict(data: dict) -> Sheet:
     return Sheet(
         slug=str(data.get("slug", "")), name=str(data.get("name", "")),
         presentation=str(data.get("presentation", "")),
-        structure_type=str(data.get("structure_type", "")),
-        address=str(data.get("address", "")), postcode=str(data.get("postcode", "")),
-        town=str(data.get("town", "")), insee=str(data.get("insee", "")),
+        structure_type=_code(data.get("structure_type", "")),
+        address=str(data.get("address", "")), postcode=_code(data.get("postcode", "")),
+        town=_code(data.get("town", "")), insee=_code(data.get("insee", "")),
         latitude=_float_or_none(data.get("latitude")), longitude=_float_or_none(data.get("longitude")),
-        neighbourhood=str(data.get("neighbourhood", "")), transport=str(data.get("transport", "")),
-        step_free=str(data.get("step_free", "inconnu")), animals=str(data.get("animals", "inconnu")),
+        neighbourhood=_code(data.get("neighbourhood", "")), transport=str(data.get("transport", "")),
+        step_free=_code(data.get("step_free", "inconnu")), animals=_code(data.get("animals", "inconnu")),
         phones=tuple(Phone(str(p.get("number", "")), str(p.get("label", "")))
                      for p in data.get("phones") or ()),
         email=str(data.get("email", "")), website=str(data.get("website", "")),
@@ -247,7 +253,7 @@ def from_dict(data: dict) -> Sheet:
         photos=tuple(Photo(str(p.get("id", "")), str(p.get("ext", "")), str(p.get("alt", "")),
                            int(p.get("width") or 0), int(p.get("height") or 0))
                      for p in data.get("photos") or ()),
-        updated=str(data.get("updated", "")), status=str(data.get("status", "brouillon")),
+        updated=_code(data.get("updated", "")), status=_code(data.get("status", "brouillon")),
         referents=_strs(data.get("referents")), example=bool(data.get("example", False)),
     )
 
@@ -424,7 +430,12 @@ def validate_service(service: Service, prefix: str) -> dict[str, str]:
 def load(store: DocumentStore, slug: str, rev: int | None = None) -> tuple[Sheet, Revision]:
     """A sheet and its revision (NotFound when missing, deleted or unreadable)."""
     revision = store.load(slug, rev)
-    cache = store.__dict__.setdefault("_sheets", {})  # revisions are immutable: safe to keep
+    return _parsed(store, slug, revision), revision
+
+
+def _parsed(store: DocumentStore, slug: str, revision: Revision) -> Sheet:
+    """The sheet of a revision, parsed once per process (revisions are immutable)."""
+    cache = store.__dict__.setdefault("_sheets", {})
     sheet = cache.get((slug, revision.number))
     if sheet is None:
         try:
@@ -434,13 +445,12 @@ def load(store: DocumentStore, slug: str, rev: int | None = None) -> tuple[Sheet
         if len(cache) > 4096:
             cache.clear()
         cache[(slug, revision.number)] = sheet
-    return sheet, revision
+    return sheet
 
 
-# In-process caches of all_sheets: the sorted list, valid while the store's edit-log and
-# folder list are unchanged, and each parsed sheet by (slug, revision number).
-_ALL: dict[str, tuple[tuple, list[tuple[Sheet, Revision]]]] = {}
-_PARSED: dict[tuple[str, str, int], tuple[Sheet, Revision]] = {}
+# In-process cache of all_sheets: the sorted list, valid while the store's edit-log and
+# folder list are unchanged (each parsed sheet is kept by _parsed).
+_ALL: dict[str, tuple[tuple, list[Sheet]]] = {}
 
 
 def _store_stamp(store: DocumentStore) -> tuple | None:
@@ -452,11 +462,12 @@ def _store_stamp(store: DocumentStore) -> tuple | None:
     return (log.st_ino, log.st_mtime_ns, log.st_size, folder.st_mtime_ns)
 
 
-def all_sheets(store: DocumentStore) -> list[tuple[Sheet, Revision]]:
+def all_sheets(store: DocumentStore) -> list[Sheet]:
     """Every readable sheet, sorted by name (case and accents folded).
 
     Lists and filters call this on every request: the result is kept in memory until
-    the store changes (two stats), and only changed sheets are parsed again.
+    the store changes (two stats), and only changed sheets are parsed again. Only the
+    parsed sheets are kept, not their revision texts: every worker holds its own copy.
     """
     root = str(store.root)
     stamp = _store_stamp(store)
@@ -464,19 +475,17 @@ def all_sheets(store: DocumentStore) -> list[tuple[Sheet, Revision]]:
     if stamp is not None and cached is not None and cached[0] == stamp:
         return list(cached[1])
     out = []
+    known = store.__dict__.get("_sheets", {})
     for slug in store.names():
         number = store.current_number(slug)
-        hit = _PARSED.get((root, slug, number or 0))
-        if hit is None:
+        sheet = known.get((slug, number))
+        if sheet is None:
             try:
-                hit = load(store, slug, number)
+                sheet = _parsed(store, slug, store.load(slug, number, cache=False))
             except NotFound:
                 continue
-            if len(_PARSED) > 20_000:
-                _PARSED.clear()
-            _PARSED[(root, slug, number or 0)] = hit
-        out.append(hit)
-    out.sort(key=lambda pair: fold(pair[0].name))
+        out.append(sheet)
+    out.sort(key=lambda sheet: fold(sheet.name))
     if stamp is not None:
         _ALL[root] = (stamp, out)
     return list(out)

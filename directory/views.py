@@ -94,7 +94,7 @@ def _ranked(member: bool):
 def _listed(member: bool) -> list[Sheet]:
     """Sheets shown in lists: published ones, plus drafts for members (never archived)."""
     out = []
-    for sheet, _rev in sheet_mod.all_sheets(store()):
+    for sheet in sheet_mod.all_sheets(store()):
         if sheet.public or (member and sheet.status == "brouillon"):
             out.append(sheet)
     return out
@@ -409,7 +409,7 @@ def follow():
     me = current_username()
     today = now().date()
     mine, to_review, stale, drafts, archived = [], [], [], [], []
-    for sheet, _revision in sheet_mod.all_sheets(store()):
+    for sheet in sheet_mod.all_sheets(store()):
         if me in sheet.referents:
             mine.append(sheet)
             pending = sheet_mod.pending_review(store(), sheet.slug, sheet.referents)

@@ -33,7 +33,7 @@ def all_places(include_drafts: bool = True) -> list[Place]:
     from directory import sheet as sheet_mod
 
     out = []
-    for sheet, _rev in sheet_mod.all_sheets(store):
+    for sheet in sheet_mod.all_sheets(store):
         if sheet.status == "archivee" or (not include_drafts and not sheet.public):
             continue
         out.append(Place(sheet.slug, sheet.name, sheet.public, tuple(s.name for s in sheet.services)))

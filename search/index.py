@@ -258,7 +258,7 @@ BM25_B = 0.75
 # Length normalisation per field: tags are a list of keywords (a structure's thématiques,
 # services and needs); a place offering many services is not less about each of them.
 FIELD_B = {"tags": 0.2}
-_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+_EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
@@ -281,7 +281,7 @@ def _read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.nd
                 matcher._read_data()
             raw_ids, raw_weights = matcher._data[0], matcher._data[1]
             count = matcher._blocklength
-            id_blocks.append(np.cumsum(np.asarray(raw_ids, dtype=np.int64)))  # delta-coded
+            id_blocks.append(np.cumsum(raw_ids, dtype=np.int32))  # delta-coded; a segment has < 2**31 documents
             if raw_weights is None:
                 weight_blocks.append(np.ones(count, dtype=np.float32))
             elif isinstance(raw_weights, float):
@@ -298,7 +298,7 @@ def _read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.nd
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+        return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
     if not id_blocks:
         return _EMPTY
     return np.concatenate(id_blocks), np.concatenate(weight_blocks)
@@ -308,7 +308,8 @@ class _Segment:
     """What a segment never changes: field lengths, public and kind masks, postings (LRU)."""
 
     POSTINGS_CACHE = 256
-    POSTINGS_BYTES = 4 * 1024 * 1024  # a frequent word's postings at 10,000 pages: ~120 KB
+    # A frequent word's postings at 10,000 pages: ~80 KB. Every worker holds its own cache.
+    POSTINGS_BYTES = 1536 * 1024
 
     def __init__(self, reader):
         self.n = reader.doc_count_all()

@@ -107,7 +107,7 @@ def test_csv_round_trip_gives_back_the_same_sheets(tmp_path):
     report = import_file(target, "guide.csv", text.encode(), author="import")
     assert report.ok, report.text()
     assert report.applied
-    for sheet, _rev in all_sheets(source):
+    for sheet in all_sheets(source):
         copy, _ = load(target, sheet.slug)
         assert copy == replace(sheet, pro_contact="", referents=(), photos=(), example=False)
 
@@ -119,7 +119,7 @@ def test_datainclusion_round_trip_keeps_the_essentials(tmp_path):
     report = import_file(target, "export.json", text.encode(), author="import", today=TODAY)
     assert report.ok, report.text()
     assert report.applied
-    for sheet, _rev in all_sheets(source):
+    for sheet in all_sheets(source):
         copy, _ = load(target, sheet.slug)
         assert (copy.name, copy.address, copy.latitude, copy.hours, copy.updated) == \
                (sheet.name, sheet.address, sheet.latitude, sheet.hours, sheet.updated)

@@ -195,4 +195,20 @@ def test_all_sheets_sorted_by_folded_name(tmp_path):
     store = DocumentStore(tmp_path)
     for name in ("Émergence", "Atelier Roulage", "vie libre"):
         save(store, full_sheet(name=name), author="anne", create=True)
-    assert [s.name for s, _r in all_sheets(store)] == ["Atelier Roulage", "Émergence", "vie libre"]
+    assert [s.name for s in all_sheets(store)] == ["Atelier Roulage", "Émergence", "vie libre"]
+
+
+def test_sheets_in_memory_share_equal_hours_and_codes(tmp_path):
+    # Every worker keeps all sheets parsed: equal hours, slots and code lists are one object.
+    store = DocumentStore(tmp_path)
+    for name in ("Émergence", "Atelier Roulage"):
+        save(store, full_sheet(name=name), author="anne", create=True)
+    first, second = all_sheets(store)
+    assert first.hours == second.hours and first.hours is second.hours
+    assert first.services[0].thematiques is second.services[0].thematiques
+    assert first.town is second.town
+    assert first.name != second.name
+    # A sheet edited later gets its own hours; the other one keeps its own.
+    sheet, _rev = load(store, "emergence")
+    save(store, replace(sheet, hours=Hours()), author="anne")
+    assert {s.name: s.hours.known for s in all_sheets(store)} == {"Atelier Roulage": True, "Émergence": False}

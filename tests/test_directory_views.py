@@ -521,5 +521,5 @@ def test_page_sentences_match_the_pure_status_in_french(app, client, directory, 
 
     app.extensions["reperes"]["directory_clock"] = lambda: moment
     html = client.get("/annuaire/").get_data(as_text=True).replace("&#39;", "'")
-    for sheet, _rev in all_sheets(directory):
+    for sheet in all_sheets(directory):
         assert status(sheet.osm_hours, moment).text in html, sheet.name

@@ -108,6 +108,31 @@ def test_delete_is_recoverable(tmp_path):
     assert store.load("A").text == "un"
 
 
+def test_listing_reads_headers_only_and_bulk_reads_keep_no_text(tmp_path):
+    # Every worker keeps its own revision cache: listing a store of thousands of documents,
+    # or reading them all once (the directory parses its sheets), must not fill it.
+    store = DocumentStore(tmp_path)
+    for name in ("A", "B", "C"):
+        store.save(name, name * 1000, author="anne")
+    store.delete("B", author="admin")
+    fresh = DocumentStore(tmp_path)
+    assert fresh.names() == ["A", "C"]
+    assert fresh.load("C", cache=False).text == "C" * 1000
+    assert fresh._cache == {}  # nothing kept
+    assert fresh.load("A").text == "A" * 1000
+    assert list(fresh._cache) == [(str(fresh.path("A")), 1)]
+
+
+def test_a_damaged_header_line_does_not_hide_or_break_a_document(tmp_path):
+    store = DocumentStore(tmp_path)
+    store.save("A", "un", author="anne")
+    rev = store.path("A") / "revisions" / "00000001"
+    rev.write_bytes(b"\xff not json\nun")
+    fresh = DocumentStore(tmp_path)
+    assert fresh.names() == ["A"]
+    assert fresh.load("A").text == "un"
+
+
 def test_rename_keeps_history_and_redirects(tmp_path):
     store = DocumentStore(tmp_path)
     store.save("Ancien", "un", author="anne")

@@ -264,13 +264,23 @@ class DocumentStore:
         number = self.current_number(name)
         if number is None:
             return False
+        folder = self.path(name)
+        cached = self._cache.get((str(folder), number))
+        if cached is not None:
+            return not cached.deleted
+        # Only the header line says "deleted": listing a folder of documents reads no texts.
         try:
-            return not self.load(name, number).deleted
-        except NotFound:
+            with open(self._rev_file(folder, number), "rb") as fh:
+                head = fh.readline(1 << 20)
+        except (FileNotFoundError, NotADirectoryError):
             return False
+        return not self._decode(name, number, head).deleted
 
-    def load(self, name: str, rev: int | None = None) -> Revision:
-        """Return a revision (the current one by default); NotFound when missing or deleted."""
+    def load(self, name: str, rev: int | None = None, *, cache: bool = True) -> Revision:
+        """Return a revision (the current one by default); NotFound when missing or deleted.
+
+        cache=False reads without keeping the text (bulk reads whose callers keep what they parse).
+        """
         try:
             folder = self.path(name)
         except InvalidName as exc:
@@ -289,11 +299,12 @@ class DocumentStore:
             cached = self._decode(name, rev, raw)
             # Revisions are immutable: caching is safe. Bounded in count and in characters,
             # since every worker process holds its own cache.
-            if len(self._cache) >= 4096 or self._cache_chars > CACHE_CHARS:
-                self._cache.clear()
-                self._cache_chars = 0
-            self._cache[(str(folder), rev)] = cached
-            self._cache_chars += len(cached.text)
+            if cache:
+                if len(self._cache) >= 4096 or self._cache_chars > CACHE_CHARS:
+                    self._cache.clear()
+                    self._cache_chars = 0
+                self._cache[(str(folder), rev)] = cached
+                self._cache_chars += len(cached.text)
         if want_current and cached.deleted:
             raise NotFound(name)
         if cached.name != name:  # the folder was renamed since it was cached
