@@ -204,7 +204,8 @@ def test_sheets_in_memory_share_equal_hours_and_codes(tmp_path):
     for name in ("Émergence", "Atelier Roulage"):
         save(store, full_sheet(name=name), author="anne", create=True)
     first, second = all_sheets(store)
-    assert first.hours == second.hours and first.hours is second.hours
+    assert first.hours == second.hours
+    assert first.hours is second.hours
     assert first.services[0].thematiques is second.services[0].thematiques
     assert first.town is second.town
     assert first.name != second.name
