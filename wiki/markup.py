@@ -18,8 +18,15 @@ from urllib.parse import quote as url_quote
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from pymdownx.tasklist import TasklistExtension
+from pymdownx.tilde import DeleteSubExtension
 
 from wiki.names import InvalidName, normalize, slugify
 
@@ -116,17 +123,18 @@ def _toc_slug(value: str, separator: str) -> str:
 def render(text: str, *, link_url: Callable[[str], str] = default_link_url,
            attachment_url: Callable[[str], str] | None = None) -> Rendered:
     """Render Markdown to sanitised HTML, collecting the wiki links it contains."""
+    # Extensions are imported with this module, not looked up by name at each render: the
+    # lookup costs time, and their imports (fenced_code pulls in Pygments when installed,
+    # ~9 MB) then happen once in the gunicorn master, shared by the workers.
     md = markdown.Markdown(
         extensions=[
-            "tables", "footnotes", "toc", "sane_lists", "fenced_code", "pymdownx.tasklist",
-            "pymdownx.tilde", _ReperesExtension(link_url, attachment_url),
-        ],
-        extension_configs={
+            TableExtension(), FootnoteExtension(BACKLINK_TITLE="Retour à l'appel de note %d"),
             # baselevel 2: "# Titre" becomes <h2>, so a page keeps exactly one <h1> (its name).
-            "toc": {"slugify": _toc_slug, "toc_depth": "2-4", "baselevel": 2},
-            "footnotes": {"BACKLINK_TITLE": "Retour à l'appel de note %d"},
-            "pymdownx.tasklist": {"custom_checkbox": False, "clickable_checkbox": False},
-        },
+            TocExtension(slugify=_toc_slug, toc_depth="2-4", baselevel=2),
+            SaneListExtension(), FencedCodeExtension(),
+            TasklistExtension(custom_checkbox=False, clickable_checkbox=False),
+            DeleteSubExtension(), _ReperesExtension(link_url, attachment_url),
+        ],
         output_format="html",
     )
     html = md.convert(text)
