@@ -155,7 +155,7 @@ BufferFile.__init__ = _buffer_file_init  # whoosh.filedb.structfile.BufferFile, 
 _stemmer = FrenchStemmer()
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=50_000)  # per process: the words of a big wiki, not every word ever seen
 def normalize_word(word: str) -> str | None:
     """One word as the index keeps it: folded, plural and suffix stemmed; None for a stop word."""
     folded = fold(word)

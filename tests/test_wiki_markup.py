@@ -27,3 +27,26 @@ def test_render_cache_is_bounded_in_characters():
     assert len(kept) < 5
     assert kept[-1] == 19
     assert sum(len(r.html) + len(r.toc) for r in cache._data.values()) <= 5_000
+
+
+def test_fenced_code_is_shown_as_code_without_loading_pygments():
+    # Pygments is installed beside pytest, but the wiki never highlights code: importing the
+    # Markdown module must not load it (~9 MB in every server process).
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = ("import sys, importlib.util; import wiki.markup as m;"
+              "html = m.render('```python\\nx = 1 < 2\\n```').html;"
+              "print(importlib.util.find_spec('pygments') is not None, 'pygments' in sys.modules, html)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout
+    assert out.startswith("True False ")  # installed, yet not loaded
+    assert '<pre><code class="language-python">x = 1 &lt; 2' in out
+
+
+def test_pygments_still_usable_by_others_in_the_same_process():
+    import pygments.lexers
+
+    assert render("```\nlet\n```").html.startswith("<pre><code>")
+    assert pygments.lexers.get_lexer_by_name("python").name == "Python"

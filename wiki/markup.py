@@ -8,6 +8,7 @@ through nh3, so no script, event handler or javascript: URL survives.
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import xml.etree.ElementTree as etree
 from collections import OrderedDict
@@ -18,7 +19,6 @@ from urllib.parse import quote as url_quote
 import markdown
 import nh3
 from markdown.extensions import Extension
-from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
@@ -29,6 +29,33 @@ from pymdownx.tasklist import TasklistExtension
 from pymdownx.tilde import DeleteSubExtension
 
 from wiki.names import InvalidName, normalize, slugify
+
+
+def _fenced_code_without_pygments() -> type[Extension]:
+    """The fenced_code extension, imported without Pygments.
+
+    fenced_code imports codehilite, which imports Pygments (~9 MB in every process) when it
+    happens to be installed (pytest brings it), only to offer syntax highlighting, which
+    Repères never turns on. A None entry in sys.modules makes that one import fail (the
+    documented way to block an import); the previous entry is put back, so other users of
+    Pygments in the same process are not affected.
+    """
+    if "markdown.extensions.codehilite" not in sys.modules:
+        saved = sys.modules.get("pygments")
+        sys.modules["pygments"] = None  # type: ignore[assignment]
+        try:
+            import markdown.extensions.codehilite  # noqa: F401
+        finally:
+            if saved is None:
+                del sys.modules["pygments"]
+            else:
+                sys.modules["pygments"] = saved
+    from markdown.extensions.fenced_code import FencedCodeExtension
+
+    return FencedCodeExtension
+
+
+FencedCodeExtension = _fenced_code_without_pygments()
 
 WIKILINK_RE = r"\[\[([^\]\n|]{1,200})(?:\|([^\]\n]{1,200}))?\]\]"
 _WIKILINK_FIND = re.compile(WIKILINK_RE)
@@ -124,8 +151,8 @@ def render(text: str, *, link_url: Callable[[str], str] = default_link_url,
            attachment_url: Callable[[str], str] | None = None) -> Rendered:
     """Render Markdown to sanitised HTML, collecting the wiki links it contains."""
     # Extensions are imported with this module, not looked up by name at each render: the
-    # lookup costs time, and their imports (fenced_code pulls in Pygments when installed,
-    # ~9 MB) then happen once in the gunicorn master, shared by the workers.
+    # lookup costs time, and their imports then happen once in the gunicorn master, shared
+    # by the workers.
     md = markdown.Markdown(
         extensions=[
             TableExtension(), FootnoteExtension(BACKLINK_TITLE="Retour à l'appel de note %d"),

@@ -23,7 +23,7 @@ class InvalidName(ValueError):
     """The name cannot be a document name; the message says why, in French."""
 
 
-@lru_cache(maxsize=2048)  # pure: a page view normalizes and quotes the same name several times
+@lru_cache(maxsize=512)  # pure: a page view normalizes and quotes the same names several times
 def normalize(name: str) -> str:
     """Return the canonical form of a name (NFC, trimmed, single spaces) or raise InvalidName."""
     if not isinstance(name, str):
@@ -46,7 +46,7 @@ def normalize(name: str) -> str:
     return "/".join(parts)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=512)
 def quote(name: str) -> str:
     """Return the folder name for a document name (validated first)."""
     name = normalize(name)
@@ -77,7 +77,7 @@ def unquote(folder: str) -> str:
         raise InvalidName(f"Dossier mal nommé : {folder!r}") from exc
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=512)
 def slugify(text: str, max_length: int = 80) -> str:
     """Return lowercase ASCII words joined by hyphens ("Agheb / Le Phare" -> "agheb-le-phare")."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
