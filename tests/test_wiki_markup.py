@@ -22,11 +22,11 @@ def test_render_cache_is_bounded_in_characters():
     cache = RenderCache(size=100, max_chars=5_000)
     for i in range(20):
         cache.get(("page", "P", i), lambda i=i: render(f"# Titre {i}\n\n" + "mot " * 400))
-    kept = [i for i in range(20) if ("page", "P", i) in cache._data]
+    kept = [i for i in range(20) if ("page", "P", i) in cache]
     assert kept
     assert len(kept) < 5
     assert kept[-1] == 19
-    assert sum(len(r.html) + len(r.toc) for r in cache._data.values()) <= 5_000
+    assert sum(len(cache.get(("page", "P", i), None).html) for i in kept) <= 5_000
 
 
 def test_fenced_code_is_shown_as_code_without_loading_pygments():

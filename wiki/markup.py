@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
-import threading
 import xml.etree.ElementTree as etree
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote as url_quote
@@ -28,6 +26,7 @@ from markdown.treeprocessors import Treeprocessor
 from pymdownx.tasklist import TasklistExtension
 from pymdownx.tilde import DeleteSubExtension
 
+from wiki.lru import BoundedLRU
 from wiki.names import InvalidName, normalize, slugify
 
 
@@ -253,27 +252,20 @@ def _size(rendered: Rendered) -> int:
 class RenderCache:
     """A bounded, thread-safe cache of rendered revisions, keyed by (kind, name, number)."""
 
-    def __init__(self, size: int = 2048, max_chars: int = 2 * 1024 * 1024):
-        self.size, self.max_chars = size, max_chars
-        self._data: OrderedDict[tuple, Rendered] = OrderedDict()
-        self._chars = 0
-        self._lock = threading.Lock()
+    def __init__(self, size: int = 2048, max_chars: int = 1024 * 1024):
+        # Bounded in characters too: each worker holds its own renderings.
+        self._lru: BoundedLRU[Rendered] = BoundedLRU(size, max_chars, _size)
 
     def get(self, key: tuple, produce: Callable[[], Rendered]) -> Rendered:
         """Return the cached rendering for key, producing it once when missing."""
-        with self._lock:
-            hit = self._data.get(key)
-            if hit is not None:
-                self._data.move_to_end(key)
-                return hit
-        value = produce()
-        with self._lock:
-            old = self._data.pop(key, None)
-            if old is not None:
-                self._chars -= _size(old)
-            self._data[key] = value
-            self._chars += _size(value)
-            # Bounded in characters too: each worker holds its own renderings.
-            while self._data and (len(self._data) > self.size or self._chars > self.max_chars):
-                self._chars -= _size(self._data.popitem(last=False)[1])
-        return value
+        hit = self._lru.get(key)
+        if hit is None:
+            hit = produce()
+            self._lru.put(key, hit)
+        return hit
+
+    def __contains__(self, key: tuple) -> bool:
+        return key in self._lru
+
+    def __len__(self) -> int:
+        return len(self._lru)

@@ -18,55 +18,41 @@ Pages are kept zlib-compressed: every worker holds its own cache, and a French p
 from __future__ import annotations
 
 import os
-import threading
 import time
 import zlib
-from collections import OrderedDict
 from collections.abc import Hashable
+
+from wiki.lru import BoundedLRU
 
 
 class PageCache:
     """A bounded LRU of rendered pages whose entries expire after ttl seconds."""
 
     def __init__(self, size: int = 300, ttl: float = 600.0, max_bytes: int = 1536 * 1024):
-        self.size, self.ttl, self.max_bytes = size, ttl, max_bytes
-        self._data: OrderedDict[Hashable, tuple[float, bytes]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self.ttl = ttl
+        # (stored at, compressed page); bounded in compressed bytes too.
+        self._lru: BoundedLRU[tuple[float, bytes]] = BoundedLRU(size, max_bytes, lambda v: len(v[1]))
 
     def get(self, key: Hashable) -> bytes | None:
         """The cached page, or None when missing or expired."""
-        with self._lock:
-            hit = self._data.get(key)
-            if hit is None:
-                return None
-            if time.monotonic() - hit[0] > self.ttl:
-                self._bytes -= len(self._data.pop(key)[1])
-                return None
-            self._data.move_to_end(key)
+        hit = self._lru.get(key)
+        if hit is None:
+            return None
+        if time.monotonic() - hit[0] > self.ttl:
+            self._lru.pop(key)
+            return None
         return zlib.decompress(hit[1])
 
     def put(self, key: Hashable, html: bytes) -> None:
         """Keep a page (the least recently used ones go when over the count or the bytes)."""
-        html = zlib.compress(html)
-        with self._lock:
-            old = self._data.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old[1])
-            self._data[key] = (time.monotonic(), html)
-            self._bytes += len(html)
-            # Bounded in (compressed) bytes too: each worker holds its own copy.
-            while self._data and (len(self._data) > self.size or self._bytes > self.max_bytes):
-                self._bytes -= len(self._data.popitem(last=False)[1][1])
+        self._lru.put(key, (time.monotonic(), zlib.compress(html)))
 
     def clear(self) -> None:
         """Forget every page."""
-        with self._lock:
-            self._data.clear()
-            self._bytes = 0
+        self._lru.clear()
 
     def __len__(self) -> int:
-        return len(self._data)
+        return len(self._lru)
 
 
 def folder_stamp(*folders) -> tuple:

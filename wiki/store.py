@@ -34,6 +34,7 @@ import merge3
 
 from i18n import N_
 from wiki import faults
+from wiki.lru import BoundedLRU
 from wiki.names import InvalidName, quote, unquote
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 REV_WIDTH = 8
 TEMP_PREFIX = ".tmp-"
 _MAX_LOG_FIELD = 500
-CACHE_CHARS = 2_000_000  # text kept by a store's in-process revision cache
+CACHE_CHARS = 1_000_000  # text kept by a store's in-process revision cache (least recently used go)
 
 
 class NotFound(LookupError):
@@ -231,8 +232,9 @@ class DocumentStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self.listeners: list[Callable[[Change], None]] = []
         self._fsync = fsync
-        self._cache: dict[tuple[str, int], Revision] = {}
-        self._cache_chars = 0
+        # Revisions are immutable: caching is safe. Bounded in count and in characters,
+        # since every worker process holds its own cache.
+        self._cache: BoundedLRU[Revision] = BoundedLRU(4096, CACHE_CHARS, lambda r: len(r.text))
 
     # -- paths
 
@@ -297,14 +299,8 @@ class DocumentStore:
             except (FileNotFoundError, NotADirectoryError) as exc:
                 raise NotFound(f"{name} rev {rev}") from exc
             cached = self._decode(name, rev, raw)
-            # Revisions are immutable: caching is safe. Bounded in count and in characters,
-            # since every worker process holds its own cache.
             if cache:
-                if len(self._cache) >= 4096 or self._cache_chars > CACHE_CHARS:
-                    self._cache.clear()
-                    self._cache_chars = 0
-                self._cache[(str(folder), rev)] = cached
-                self._cache_chars += len(cached.text)
+                self._cache.put((str(folder), rev), cached)
         if want_current and cached.deleted:
             raise NotFound(name)
         if cached.name != name:  # the folder was renamed since it was cached
@@ -552,7 +548,6 @@ class DocumentStore:
             self._commit(old, src, "", author=author, action="RENAME",
                          comment=f"renommée en « {new} »", meta={"deleted": True, "redirect": new})
         self._cache.clear()
-        self._cache_chars = 0
         self._notify(Change("RENAME", new, moved, old_name=old))
         return moved
 
