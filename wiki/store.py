@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 REV_WIDTH = 8
 TEMP_PREFIX = ".tmp-"
 _MAX_LOG_FIELD = 500
-CACHE_CHARS = 1_000_000  # text kept by a store's in-process revision cache (least recently used go)
+CACHE_CHARS = 2_000_000  # text kept by a store's in-process revision cache (least recently used go)
 
 
 class NotFound(LookupError):
