@@ -45,6 +45,18 @@ def test_second_view_comes_from_the_cache_and_a_save_shows_at_once(app, client):
     assert "Bonsoir" in client.get("/wiki/Accueil").get_data(as_text=True)
 
 
+def test_a_cached_view_does_not_read_the_text_again(app, client):
+    # Every worker keeps its own revision cache: a view served whole from the page cache
+    # needs only the revision's header, so page texts do not pile up in memory.
+    _save(app, "Accueil", "Bonjour " * 100)
+    store = app.extensions["reperes"]["pages"]
+    assert "Bonjour" in client.get("/wiki/Accueil").get_data(as_text=True)
+    store._cache.clear()
+    assert "Bonjour" in client.get("/wiki/Accueil").get_data(as_text=True)
+    assert len(store._cache) == 0
+    assert "Bonjour" in client.get("/wiki/Accueil?action=raw").get_data(as_text=True)
+
+
 def test_backlinks_and_missing_links_follow_other_pages(app, client):
     _save(app, "A", "Voir [[B]]")
     html = client.get("/wiki/A").get_data(as_text=True)

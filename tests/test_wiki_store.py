@@ -123,6 +123,21 @@ def test_listing_reads_headers_only_and_bulk_reads_keep_no_text(tmp_path):
     assert len(fresh._cache) == 1
 
 
+def test_header_only_load_has_everything_but_the_text(tmp_path):
+    store = DocumentStore(tmp_path)
+    store.save("A", "un", author="anne", meta={"public": True})
+    store.save("A", "deux\nlignes", author="bob", comment="suite", meta={"public": False})
+    fresh = DocumentStore(tmp_path)
+    head = fresh.load("A", text=False)
+    assert (head.number, head.author, head.comment, head.meta, head.text) == (2, "bob", "suite", {"public": False}, "")
+    assert len(fresh._cache) == 0  # nothing kept: a later full load reads the text
+    assert fresh.load("A").text == "deux\nlignes"
+    assert fresh.load("A", 1, text=False).meta == {"public": True}
+    store.delete("A", author="admin")
+    with pytest.raises(NotFound):
+        DocumentStore(tmp_path).load("A", text=False)
+
+
 def test_a_damaged_header_line_does_not_hide_or_break_a_document(tmp_path):
     store = DocumentStore(tmp_path)
     store.save("A", "un", author="anne")

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 REV_WIDTH = 8
 TEMP_PREFIX = ".tmp-"
 _MAX_LOG_FIELD = 500
-CACHE_CHARS = 2_000_000  # text kept by a store's in-process revision cache (least recently used go)
+CACHE_CHARS = 1_000_000  # text kept by a store's in-process revision cache (least recently used go)
 
 
 class NotFound(LookupError):
@@ -235,6 +235,8 @@ class DocumentStore:
         # Revisions are immutable: caching is safe. Bounded in count and in characters,
         # since every worker process holds its own cache.
         self._cache: BoundedLRU[Revision] = BoundedLRU(4096, CACHE_CHARS, lambda r: len(r.text))
+        # Headers alone (text ""), for page views served from the page cache: ~0.4 KB each.
+        self._heads: BoundedLRU[Revision] = BoundedLRU(1024, 1024, lambda _r: 1)
 
     # -- paths
 
@@ -263,25 +265,18 @@ class DocumentStore:
 
     def exists(self, name: str) -> bool:
         """Whether the document exists and is not deleted."""
-        number = self.current_number(name)
-        if number is None:
-            return False
-        folder = self.path(name)
-        cached = self._cache.get((str(folder), number))
-        if cached is not None:
-            return not cached.deleted
-        # Only the header line says "deleted": listing a folder of documents reads no texts.
         try:
-            with open(self._rev_file(folder, number), "rb") as fh:
-                head = fh.readline(1 << 20)
-        except (FileNotFoundError, NotADirectoryError):
+            return not self.load(name, self.current_number(name), text=False).deleted
+        except NotFound:
             return False
-        return not self._decode(name, number, head).deleted
 
-    def load(self, name: str, rev: int | None = None, *, cache: bool = True) -> Revision:
+    def load(self, name: str, rev: int | None = None, *, cache: bool = True,
+             text: bool = True) -> Revision:
         """Return a revision (the current one by default); NotFound when missing or deleted.
 
         cache=False reads without keeping the text (bulk reads whose callers keep what they parse).
+        text=False reads only the header line (number, author, time, meta; `text` is ""): what a
+        listing, a permission check or a cached page view needs, without the text in memory.
         """
         try:
             folder = self.path(name)
@@ -292,15 +287,19 @@ class DocumentStore:
             rev = self.current_number(name)
             if rev is None:
                 raise NotFound(name)
-        cached = self._cache.get((str(folder), rev))
+        cached = self._cache.get((str(folder), rev)) or (None if text else self._heads.get((str(folder), rev)))
         if cached is None:
             try:
-                raw = self._rev_file(folder, rev).read_bytes()
+                if text:
+                    raw = self._rev_file(folder, rev).read_bytes()
+                else:
+                    with open(self._rev_file(folder, rev), "rb") as fh:
+                        raw = fh.readline(1 << 20).rstrip(b"\n")
             except (FileNotFoundError, NotADirectoryError) as exc:
                 raise NotFound(f"{name} rev {rev}") from exc
             cached = self._decode(name, rev, raw)
             if cache:
-                self._cache.put((str(folder), rev), cached)
+                (self._cache if text else self._heads).put((str(folder), rev), cached)
         if want_current and cached.deleted:
             raise NotFound(name)
         if cached.name != name:  # the folder was renamed since it was cached
@@ -548,6 +547,7 @@ class DocumentStore:
             self._commit(old, src, "", author=author, action="RENAME",
                          comment=f"renommée en « {new} »", meta={"deleted": True, "redirect": new})
         self._cache.clear()
+        self._heads.clear()
         self._notify(Change("RENAME", new, moved, old_name=old))
         return moved
 

@@ -251,7 +251,9 @@ def view(name: str):
     store = pages()
     rev = request.args.get("rev", type=int)
     try:
-        current = store.load(name)
+        # The header is enough for permissions and the whole-page cache: the text is read
+        # (and kept in the revision cache) only when the page must be rendered.
+        current = store.load(name, text=False)
     except NotFound:
         target = store.redirect_target(name)
         if target and rev is None:
@@ -266,7 +268,7 @@ def view(name: str):
         abort(404)
     if not can_read(current):
         return login_manager.unauthorized()
-    revision = current
+    revision = None
     if rev is not None and rev != current.number:
         try:
             revision = store.load(name, rev)
@@ -275,15 +277,21 @@ def view(name: str):
         if not can_read_old(current, revision):
             abort(404)
     if request.args.get("action") == "raw":
+        revision = revision or store.load(name, current.number)
         response = current_app.response_class(revision.text, mimetype="text/plain")
         response.headers["Content-Disposition"] = "inline"
         return response
     public_only = not is_member()
     files, editors = attachments().list(name), _editors(name)
-    key = _page_key(current, files) if revision is current and not editors else None
+    key = _page_key(current, files) if revision is None and not editors else None
     cached = _page_cache.get(key) if key else None
     if cached is not None:
         return current_app.response_class(cached, mimetype="text/html")
+    if revision is None:
+        try:
+            revision = current = store.load(name, current.number)
+        except NotFound:  # deleted between the two reads
+            abort(404)
     html = render_template(
         "wiki/page.html", revision=revision, current=current, html=rendered(revision).html,
         old=revision.number != current.number, backlinks=links().backlinks(name, public_only=public_only),
