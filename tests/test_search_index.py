@@ -232,6 +232,33 @@ def test_a_save_never_waits_for_a_busy_index(tmp_path):
     assert index.pending() == 0
 
 
+def test_the_background_indexer_frees_what_a_write_leaves_behind(tmp_path, monkeypatch):
+    # Whoosh's writers and readers sit in reference cycles a web worker rarely collects:
+    # after indexing in the background, the worker's memory must not keep them.
+    import gc
+    import threading
+
+    from whoosh.writing import SegmentWriter
+
+    from search import index as index_mod
+
+    released = threading.Event()
+    original = index_mod.release_memory
+
+    def release():
+        original()
+        released.set()
+
+    monkeypatch.setattr(index_mod, "release_memory", release)
+    index, _sheets, pages = make_index(tmp_path, filled=False, sync=False)
+    pages.save("Recette", "tartelette aux fraises " * 100, author="a", meta={"public": True})
+    assert released.wait(30), "the background indexer did not release its memory"
+    assert index.pending() == 0
+    # (readers of other tests' indexes may be alive and in use; a writer never is)
+    assert [o for o in gc.get_objects() if isinstance(o, SegmentWriter)] == []
+    assert top(index, "fraises") == ["Recette"]
+
+
 def test_a_spool_file_from_another_process_is_indexed(tmp_path):
     index, _sheets, pages = make_index(tmp_path, filled=False, sync=False)
     pages.listeners.clear()  # as if another process saved and died before indexing
