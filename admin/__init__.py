@@ -38,11 +38,14 @@ SELF_AUDITED = frozenset({"contributions"})
 def _watch_stores(app) -> None:
     """Audit the significant changes of every document store registered so far."""
     from admin import audit
+    from wiki.attachments import AttachmentStore
     from wiki.store import DocumentStore
 
     for kind, store in list(app.extensions.get("reperes", {}).items()):
         if isinstance(store, DocumentStore) and kind not in SELF_AUDITED:
             store.listeners.append(audit.store_listener(app.config["DATA_DIR"], kind, store))
+        elif isinstance(store, AttachmentStore):
+            store.listeners.append(audit.attachment_listener(app.config["DATA_DIR"], kind))
 
 
 def _clean_crash_leftovers(app) -> None:

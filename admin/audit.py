@@ -24,8 +24,10 @@ action itself (already done) is not reported as failed.
 Document stores are also watched without their packages doing anything
 (``store_listener``, attached by ``admin.init_app`` to every DocumentStore the packages put
 in ``app.extensions["reperes"]``): creation, deletion, rename and revert of a document, and
-every change of its ``status`` (published, refused, archived...) or ``public`` metadata.
-Ordinary edits are not repeated here: each document's edit-log already has them.
+every change of its ``status`` (published, refused, archived...) or ``public`` metadata;
+and a file taken off a page (``attachment_listener``: ``page_attachments.remove``, the file's
+name as detail). Ordinary edits and uploads are not repeated here: each document's edit-log
+and each file's versions already have them.
 """
 
 from __future__ import annotations
@@ -136,6 +138,16 @@ def read(data_dir: Path | str, offset: int = 0, limit: int = 50) -> tuple[list[A
 
 _VERBS = {"SAVENEW": "create", "DELETE": "delete", "RENAME": "rename", "REVERT": "revert"}
 WATCHED_META = ("status", "public")
+
+
+def attachment_listener(data_dir: Path | str, kind: str) -> Callable[[Change], None]:
+    """An AttachmentStore listener writing here who took which file off which page."""
+
+    def listen(change: Change) -> None:
+        if change.action == "DETACH":
+            record(data_dir, change.author or "?", f"{kind}.remove", change.name, change.detail)
+
+    return listen
 
 
 def store_listener(data_dir: Path | str, kind: str, store) -> Callable[[Change], None]:

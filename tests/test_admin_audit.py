@@ -210,3 +210,15 @@ def test_admin_home_shows_the_last_check(client, auth, runner, app):
     html = client.get("/admin/").get_data(as_text=True)
     assert "1 problème(s) : current-unreadable" in html
     assert re.search(r'<p class="admin-warning">\s*Dernière vérification', html)
+
+
+def test_a_file_taken_off_a_page_is_audited_with_who_and_which(app, client, auth):
+    from tests.test_search_attachments import remove, upload
+
+    app.extensions["reperes"]["pages"].save("Compte rendu", "Notes.", author="anne")
+    auth.login()
+    assert upload(client, "Compte rendu", [("cr.txt", "réunion du réseau".encode())]).status_code == 303
+    assert remove(client, "Compte rendu", "cr.txt").status_code == 303
+    assert remove(client, "Compte rendu", "absent.txt").status_code == 404  # nothing removed, nothing written
+    lines = [line for line in _lines(app) if line[1].startswith("page_attachments.")]
+    assert lines == [("anne", "page_attachments.remove", "Compte rendu", "cr.txt")]

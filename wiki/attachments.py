@@ -156,10 +156,10 @@ class AttachmentStore:
         self.extract = extract  # (path of the bytes, mime) -> text, None: not now; never raises
         self.listeners: list[Callable[[Change], None]] = []
 
-    def _notify(self, action: str, page: str) -> None:
+    def _notify(self, action: str, page: str, author: str, filename: str) -> None:
         for listener in list(self.listeners):
             try:
-                listener(Change(action, page, None))
+                listener(Change(action, page, None, author=author, detail=filename))
             except Exception:  # a listener (search index) must never fail an upload
                 log.exception("attachment listener failed for %s", page)
 
@@ -206,7 +206,7 @@ class AttachmentStore:
                     path.unlink(missing_ok=True)
                 raise
             (folder / REMOVED).unlink(missing_ok=True)  # a removed file sent again comes back
-        self._notify("ATTACH", page)
+        self._notify("ATTACH", page, author, item.filename)
         return meta
 
     def remove(self, page: str, filename: str, *, author: str) -> Attachment:
@@ -220,7 +220,7 @@ class AttachmentStore:
                 raise FileNotFoundError(filename)
             record = {"author": author, "time": time.time(), "version": meta.version}
             atomic_write(folder / REMOVED, json.dumps(record, ensure_ascii=False) + "\n")
-        self._notify("DETACH", page)
+        self._notify("DETACH", page, author, meta.filename)
         return meta
 
     def text(self, page: str, filename: str, *, extract: bool = True) -> str:

@@ -98,10 +98,12 @@ class LogEntry:
 class Change:
     """What listeners are told after each acknowledged change."""
 
-    action: str  # SAVE, SAVENEW, REVERT, RENAME, DELETE
+    action: str  # SAVE, SAVENEW, REVERT, RENAME, DELETE (attachments: ATTACH, DETACH)
     name: str
     revision: Revision | None
     old_name: str | None = None
+    author: str = ""  # changes without a revision (attachments) say who and what here
+    detail: str = ""
 
 
 # ---------------------------------------------------------------- file helpers
