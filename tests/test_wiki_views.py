@@ -753,3 +753,31 @@ def test_two_apps_in_one_process_never_share_rendered_pages(tmp_path):
         answers.append(other.test_client().get("/wiki/Même nom").get_data(as_text=True))
     assert "texte de la première" in answers[0]
     assert "texte de la seconde" in answers[1]
+
+
+def test_edit_form_base_is_the_revision_whose_text_it_shows(app, client, auth, monkeypatch):
+    # A save landing while the form is being built must not give the form an older text with
+    # a newer base revision: that edit would then overwrite the save without merging it.
+    store = app.extensions["reperes"]["pages"]
+    store.save("Planning", "ligne A\n\nligne B\n", author="anne")
+    auth.login()
+    read = store.load
+    landed = []
+
+    def load_then_bob_saves(name, rev=None, **kwargs):
+        revision = read(name, rev, **kwargs)
+        if name == "Planning" and not landed:
+            landed.append("bob")  # first: the save below reads the page again (search index)
+            store.save("Planning", "ligne A\n\nligne B (Bob)\n", author="bob")
+        return revision
+
+    monkeypatch.setattr(store, "load", load_then_bob_saves)
+    html = client.get("/wiki/Planning?action=edit").get_data(as_text=True)
+    monkeypatch.setattr(store, "load", read)
+    assert landed
+    assert 'name="base_rev" value="1"' in html  # the text shown is revision 1's
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    response = client.post("/wiki/Planning", data={"csrf_token": token, "base_rev": "1", "save": "1",
+                                                   "text": "ligne A (Anne)\n\nligne B\n"})
+    assert response.status_code == 302
+    assert store.load("Planning").text == "ligne A (Anne)\n\nligne B (Bob)\n"  # both kept

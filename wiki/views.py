@@ -326,7 +326,10 @@ def edit(name: str):
     current = None
     with contextlib.suppress(NotFound):
         current = store.load(name)
-    base_number = store.current_number(name) or 0
+    # The base is the revision whose text the form shows: reading the number apart let a save
+    # landing in between give the form revision N's text with base N+1, and that edit then
+    # overwrote the save without a merge (seen once in tests/faults under 4 workers).
+    base_number = current.number if current else (store.current_number(name) or 0)
     meta = dict(current.meta) if current else {}
     if request.method == "GET":
         text = current.text if current else ""
