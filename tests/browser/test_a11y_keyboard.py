@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.browser import page_checks as checks
@@ -36,6 +37,22 @@ def tab_to(page, name: str | re.Pattern, tag: str | None = None, limit: int = 15
             assert checks.focus_problem(page) == "", f"no visible focus on {focused}"
             return focused
     raise AssertionError(f"{name!r} not reached with Tab on {page.url}; reached: {seen}")
+
+
+def open_file_chooser_with_space(page, attempts: int = 3):
+    """Space on the focused file input opens the chooser; on a loaded machine Chromium now and
+    then drops that first press (seen once in CI: no "filechooser" event in 30 s), so the
+    press is tried again, on the same still-focused input."""
+    for attempt in range(attempts):
+        try:
+            with page.expect_file_chooser(timeout=10_000) as chooser:
+                page.keyboard.press("Space")
+            return chooser.value
+        except PlaywrightTimeoutError:
+            assert page.evaluate(_FOCUSED)["tag"] == "input", "the focus left the file input"
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def test_journey_1_by_keyboard_minutes_with_tasks_and_photo(page, tmp_path):
@@ -83,9 +100,7 @@ def test_journey_1_by_keyboard_minutes_with_tasks_and_photo(page, tmp_path):
     tab_to(page, "Joindre un fichier", "input")
     photo = tmp_path / "clavier.jpg"
     photo.write_bytes(jpeg("navy"))
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(photo))
+    open_file_chooser_with_space(page).set_files(str(photo))
     tab_to(page, "Envoyer", "button")
     page.keyboard.press("Enter")
     expect(page.get_by_text("« clavier.jpg » est joint à la page.")).to_be_visible()
