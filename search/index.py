@@ -21,7 +21,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
-import fcntl
 import gc
 import json
 import logging
@@ -64,6 +63,7 @@ from search.text import (
     plain_text,
 )
 from wiki import faults
+from wiki.store import try_file_lock
 
 log = logging.getLogger(__name__)
 # _EAGER: whoosh.searching is imported above, not lazily by Whoosh: with gunicorn --preload, a
@@ -604,24 +604,9 @@ class SearchIndex:
         """Whether a usable index is there."""
         return self._open() is not None
 
-    @contextlib.contextmanager
     def _writer_lock(self, block: bool = True):
-        fd = os.open(self.root / "writer.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
-        self._lock_fds.add(fd)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
-            except BlockingIOError:
-                yield False
-                return
-            yield True
-        finally:
-            # Unlock before closing: a worker forked between our open() and the add() above
-            # holds a copy of fd, and the lock would stay with that copy forever.
-            with contextlib.suppress(OSError):
-                fcntl.flock(fd, fcntl.LOCK_UN)
-            self._lock_fds.discard(fd)
-            os.close(fd)
+        """The index's writer lock; its descriptor is tracked so a forked worker closes its copy."""
+        return try_file_lock(self.root / "writer.lock", block, fds=self._lock_fds)
 
     def _after_fork(self) -> None:
         """In a forked worker (gunicorn preload_app): drop what belongs to the parent.

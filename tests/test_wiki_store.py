@@ -270,3 +270,26 @@ def test_try_file_lock_says_whether_it_holds_the_lock(tmp_path):
             assert second is False
     with try_file_lock(lock) as again:  # released on exit
         assert again is True
+
+
+def test_try_file_lock_is_released_even_if_a_forked_child_kept_the_descriptor(tmp_path):
+    # A process forked while the lock is held shares the descriptor; the lock must still go
+    # when the holder leaves the block, and the tracked descriptors say what to close.
+    from wiki.store import try_file_lock
+
+    lock, fds = tmp_path / "x.lock", set()
+    go_r, go_w = os.pipe()
+    with try_file_lock(lock, fds=fds) as held:
+        assert held is True
+        assert len(fds) == 1
+        child = os.fork()
+        if child == 0:  # keeps every inherited descriptor open until told to exit
+            os.read(go_r, 1)
+            os._exit(0)
+    try:
+        assert fds == set()
+        with try_file_lock(lock) as again:
+            assert again is True
+    finally:
+        os.write(go_w, b"x")
+        os.waitpid(child, 0)

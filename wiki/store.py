@@ -188,9 +188,15 @@ def file_lock(path: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def try_file_lock(path: Path, block: bool = False) -> Iterator[bool]:
-    """Take the exclusive fcntl lock on path if it is free (or wait when block); yields whether held."""
+def try_file_lock(path: Path, block: bool = False, *, fds: set[int] | None = None) -> Iterator[bool]:
+    """Take the exclusive fcntl lock on path if it is free (or wait when block); yields whether held.
+
+    `fds` (optional) holds the descriptor while it is open, for a fork handler to close it in
+    a child process (see search/index.py).
+    """
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
+    if fds is not None:
+        fds.add(fd)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
@@ -199,7 +205,13 @@ def try_file_lock(path: Path, block: bool = False) -> Iterator[bool]:
             return
         yield True
     finally:
-        os.close(fd)  # also releases the lock
+        # Unlock before closing: a process forked while the lock was held has a copy of fd,
+        # and a flock stays as long as any copy is open.
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        if fds is not None:
+            fds.discard(fd)
+        os.close(fd)
 
 
 def _clean(value: str) -> str:
@@ -267,8 +279,11 @@ class DocumentStore:
 
     def exists(self, name: str) -> bool:
         """Whether the document exists and is not deleted."""
+        number = self.current_number(name)
+        if number is None:
+            return False
         try:
-            return not self.load(name, self.current_number(name), text=False).deleted
+            return not self.load(name, number, text=False).deleted
         except NotFound:
             return False
 

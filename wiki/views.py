@@ -277,7 +277,7 @@ def view(name: str):
         if not can_read_old(current, revision):
             abort(404)
     if request.args.get("action") == "raw":
-        revision = revision or store.load(name, current.number)
+        revision = revision or _with_text(store, current)
         response = current_app.response_class(revision.text, mimetype="text/plain")
         response.headers["Content-Disposition"] = "inline"
         return response
@@ -288,10 +288,7 @@ def view(name: str):
     if cached is not None:
         return current_app.response_class(cached, mimetype="text/html")
     if revision is None:
-        try:
-            revision = current = store.load(name, current.number)
-        except NotFound:  # deleted between the two reads
-            abort(404)
+        revision = current = _with_text(store, current)
     html = render_template(
         "wiki/page.html", revision=revision, current=current, html=rendered(revision).html,
         old=revision.number != current.number, backlinks=links().backlinks(name, public_only=public_only),
@@ -301,6 +298,14 @@ def view(name: str):
     if key:
         _page_cache.put(key, html.encode("utf-8"))  # bytes: half the memory of a French str
     return html
+
+
+def _with_text(store, head: Revision) -> Revision:
+    """The revision a header was read from, with its text (404 if it went in between: a rename)."""
+    try:
+        return store.load(head.name, head.number)
+    except NotFound:
+        abort(404)
 
 
 def _page_key(current: Revision, files) -> tuple | None:
