@@ -26,7 +26,6 @@ import collections
 import gc
 import json
 import os
-import re
 import shutil
 import struct
 import sys
@@ -35,11 +34,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench import corpus, run
-from bench.server import pss_kb
+from bench.server import mappings_pss, pss_kb
 
 PAGE = 4096
 _ANONYMOUS = ("[heap]", "[anon]")  # where Python's objects live (pymalloc arenas, malloc)
-
 
 def _mappings(pid: int) -> list[tuple[int, int, str]]:
     out = []
@@ -49,14 +47,12 @@ def _mappings(pid: int) -> list[tuple[int, int, str]]:
         out.append((start, end, parts[5] if len(parts) > 5 else "[anon]"))
     return out
 
-
 def _frames(pid: int, start: int, end: int) -> list[int | None]:
     """Physical frame of each page of [start, end) (None: not in memory)."""
     with open(f"/proc/{pid}/pagemap", "rb") as fh:
         fh.seek(start // PAGE * 8)
         data = fh.read((end - start) // PAGE * 8)
     return [(v & ((1 << 55) - 1)) if v >> 63 else None for (v,) in struct.iter_unpack("<Q", data)]
-
 
 def sharing(master: int, worker: int) -> dict[str, float] | None:
     """MB of the worker's anonymous pages still shared with the master, copied from it, new."""
@@ -84,22 +80,6 @@ def sharing(master: int, worker: int) -> dict[str, float] | None:
     if not counts["visible"]:
         return None  # frame numbers hidden (not root): every present page reads as frame 0
     return {k: counts[k] * PAGE / 2**20 for k in ("shared", "copied", "new")}
-
-
-def mappings_pss(pid: int, top: int = 6) -> list[tuple[str, float]]:
-    """The biggest contributors to a process's PSS, by mapping (libraries by name), in MB."""
-    totals: collections.Counter = collections.Counter()
-    name = "?"
-    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
-        if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
-            parts = line.split()
-            name = parts[5] if len(parts) > 5 else "[anon]"
-            if name.startswith("/"):
-                name = Path(name).name.split(".cpython")[0]
-        elif line.startswith("Pss:"):
-            totals[name] += int(line.split()[1])
-    return [(n, kb / 1024) for n, kb in totals.most_common(top)]
-
 
 def workload(app, n_pages: int, n_sheets: int, seed: int, worker: int) -> None:
     """The same requests in every worker (the saves go to different pages)."""
@@ -129,7 +109,6 @@ def workload(app, n_pages: int, n_sheets: int, seed: int, worker: int) -> None:
                 "text": f"Texte modifié par le banc d'essai ({worker}, {k}).\n\nHébergement, douche."})
     for i, name in enumerate(chosen):
         (member if i % 2 else visitor).get(run.page_url(name))
-
 
 def measure(data_dir: Path, n_pages: int, n_sheets: int, seed: int, workers: int = 2) -> dict:
     """Build the app here, fork the workers, run the workload; the figures (see module doc)."""
@@ -169,7 +148,6 @@ def measure(data_dir: Path, n_pages: int, n_sheets: int, seed: int, workers: int
     result["total_pss_mb"] = result["master"]["pss_mb"] + sum(w["pss_mb"] for w in result["workers"])
     return result
 
-
 def report(result: dict) -> str:
     """The figures as a few lines of text."""
     def top(entries):
@@ -184,7 +162,6 @@ def report(result: dict) -> str:
             lines.append(f"           anonymous pages: {pages['shared']:.0f} MB shared with the master, "
                          f"{pages['copied']:.0f} MB copied from it, {pages['new']:.0f} MB new")
     return "\n".join(lines)
-
 
 def main(argv: list[str] | None = None) -> int:
     """Command line (see the module docstring)."""
@@ -206,7 +183,6 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(source, copy, symlinks=True)
         print(report(measure(copy, args.pages, args.sheets, args.seed)), flush=True)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

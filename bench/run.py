@@ -326,6 +326,8 @@ def measure_app(data_dir: Path, n_pages: int, n_sheets: int, seed: int, tool, du
         f["save_to_searchable_ms"] = percentile(delays, 50)
         f["save_to_searchable_max_ms"] = max(delays)
         f["pss_mb"] = server.pss_mb()
+        for line in server.memory_lines():
+            log("mémoire PSS, " + line)
         anon.close()
         member.close()
     return f

@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+import collections
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -61,6 +63,21 @@ def pss_kb(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def mappings_pss(pid: int, top: int = 6) -> list[tuple[str, float]]:
+    """The biggest contributors to a process's PSS, by mapping (libraries by name), in MB."""
+    totals: collections.Counter = collections.Counter()
+    name = "?"
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+            parts = line.split()
+            name = parts[5] if len(parts) > 5 else "[anon]"
+            if name.startswith("/"):
+                name = Path(name).name.split(".cpython")[0]
+        elif line.startswith("Pss:"):
+            totals[name] += int(line.split()[1])
+    return [(n, kb / 1024) for n, kb in totals.most_common(top)]
 
 
 class Server:
@@ -140,6 +157,15 @@ class Server:
     def pss_mb(self) -> float:
         """Sum of the PSS of every server process, in MB."""
         return sum(pss_kb(p) for p in self.pids()) / 1024
+
+    def memory_lines(self) -> list[str]:
+        """Per process: its PSS and biggest mappings (where pss_mb goes)."""
+        lines = []
+        for k, pid in enumerate(self.pids()):
+            role = f"worker {k - 1}" if k else "master"
+            top = ", ".join(f"{name} {mb:.0f}" for name, mb in mappings_pss(pid))
+            lines.append(f"{role}: {pss_kb(pid) / 1024:.1f} Mo ({top})")
+        return lines
 
     def __exit__(self, *exc) -> None:
         if self.proc is not None and self.proc.poll() is None:

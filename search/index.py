@@ -28,8 +28,10 @@ import math
 import os
 import secrets
 import shutil
+import sys
 import threading
 import time
+import types
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -39,12 +41,12 @@ from pathlib import Path
 
 import numpy as np
 import whoosh.searching  # noqa: F401  (lazy in Whoosh; see _EAGER below)
-from whoosh import index as whoosh_index
 from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.filedb.compound import CompoundStorage
+from whoosh.filedb.filestore import FileStorage, StorageError
 from whoosh.filedb.structfile import BufferFile
-from whoosh.lang.snowball.french import FrenchStemmer
 from whoosh.query import Term
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import CLEAR
@@ -85,21 +87,42 @@ ORPHAN_SECONDS = 1.0
 REBUILD_LIMIT_MB = 64  # Whoosh's in-memory pool while rebuilding (see rebuild)
 CODEC_OPTIONS = {"blocklimit": 1024, "compression": 1}  # long blocks, light zlib: fast bulk reads            # a spool file older than this is drained by the next search
 
-# ---------------------------------------------------------------- segments read in place
+# ---------------------------------------------------------------- segments read with pread
 
 
-class _MappedFile:
-    """A read-only file over a memoryview (a part of a segment's mmap), without copying it.
+class _FileWindow:
+    """Bytes [offset, offset + length) of an open segment file, sliced with os.pread.
 
-    Whoosh's BufferFile wraps each part of a compound segment in BytesIO, which copies it:
-    every worker then held its own copy of the stored texts (~20 MB at 10,000 pages).
-    Reading through the shared mmap keeps those pages in the page cache, shared by all.
+    Whoosh maps each compound segment into memory. Every page of a mapping that a search
+    touches (stored texts for snippets, postings, the term table) then stays in the
+    worker's resident memory until the segment is closed: ~12 MB per worker at 10,000
+    pages. Read with pread, those pages stay in the kernel's page cache (shared and
+    reclaimable like any file) and the worker keeps only what it decodes. pread has no
+    file position, so threads and forked workers share the descriptor safely.
     """
+
+    __slots__ = ("_fd", "_length", "_offset")
+
+    def __init__(self, fd: int, offset: int, length: int) -> None:
+        self._fd, self._offset, self._length = fd, offset, length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, item: slice) -> bytes:
+        start, stop, _step = item.indices(self._length)
+        if stop <= start:
+            return b""
+        return os.pread(self._fd, stop - start, self._offset + start)
+
+
+class _WindowFile:
+    """A read-only file over a _FileWindow (or bytes), as Whoosh's BufferFile expects."""
 
     __slots__ = ("_pos", "_view")
 
     def __init__(self, view) -> None:
-        self._view = memoryview(view)
+        self._view = view
         self._pos = 0
 
     def read(self, size: int | None = -1) -> bytes:
@@ -107,7 +130,7 @@ class _MappedFile:
         if size is not None and size >= 0:
             end = min(end, start + size)
         self._pos = max(start, end)
-        return self._view[start:end].tobytes()
+        return bytes(self._view[start:end])
 
     def readinto(self, buffer) -> int:
         data = self.read(len(buffer))
@@ -118,7 +141,7 @@ class _MappedFile:
         end = len(self._view) if size is None or size < 0 else min(len(self._view), self._pos + size)
         start, step = self._pos, 256
         while start < end:
-            chunk = self._view[start:min(end, start + step)].tobytes()
+            chunk = bytes(self._view[start:min(end, start + step)])
             at = chunk.find(b"\n")
             if at >= 0:
                 return self.read(start - self._pos + at + 1)
@@ -137,24 +160,64 @@ class _MappedFile:
         pass
 
     def close(self) -> None:
-        self._view = memoryview(b"")
+        self._view = b""
 
 
 def _buffer_file_init(self, buf, name=None, onclose=None) -> None:
     self._buf = buf
     self._name = name
-    self.file = _MappedFile(buf)
+    self.file = _WindowFile(buf)  # Whoosh's own copies the buffer into a BytesIO
     self.onclose = onclose
     self.is_real = False
     self.is_closed = False
 
 
-BufferFile.__init__ = _buffer_file_init  # whoosh.filedb.structfile.BufferFile, read in place
+def _compound_open_file(self, name, *args, **kwargs):
+    if self.is_closed:
+        raise StorageError("Storage was closed")
+    offset, length = self.range(name)
+    return BufferFile(_FileWindow(self._file.fileno(), offset, length), name=name)
+
+
+BufferFile.__init__ = _buffer_file_init  # whoosh.filedb.structfile.BufferFile
+CompoundStorage.open_file = _compound_open_file  # opened without mmap: see _storage
+
+
+def _storage(path: Path) -> FileStorage:
+    """Whoosh's storage for an index folder; compound segments are read with pread (_FileWindow)."""
+    return FileStorage(str(path), supports_mmap=False)
 
 
 # ---------------------------------------------------------------- the French analyzer
 
-_stemmer = FrenchStemmer()
+
+def _french_stemmer():
+    """Whoosh's French Snowball stemmer, imported without the other 13 languages.
+
+    The package whoosh.lang.snowball imports the stemmers of 14 languages (~2 MB in every
+    process). An empty stand-in for the package, present only while french.py is imported,
+    lets its relative imports resolve; the real package, if anything asks for it later,
+    then imports normally and finds this French module already loaded.
+    """
+    name = "whoosh.lang.snowball"
+    if name in sys.modules:
+        from whoosh.lang.snowball.french import FrenchStemmer
+        return FrenchStemmer()
+    import whoosh.lang
+
+    stand_in = types.ModuleType(name)
+    stand_in.__path__ = [os.path.join(os.path.dirname(whoosh.lang.__file__), "snowball")]
+    sys.modules[name] = stand_in
+    try:
+        from whoosh.lang.snowball.french import FrenchStemmer
+    finally:
+        del sys.modules[name]
+        if getattr(whoosh.lang, "snowball", None) is stand_in:
+            del whoosh.lang.snowball
+    return FrenchStemmer()
+
+
+_stemmer = _french_stemmer()
 
 
 @lru_cache(maxsize=50_000)  # per process: the words of a big wiki, not every word ever seen
@@ -318,7 +381,7 @@ class _Segment:
         self._lengths: dict[str, np.ndarray] = {}
         self._postings: OrderedDict = OrderedDict()
         self._postings_bytes = 0
-        self._names: dict[str, list] = {}
+        self._names: dict[str, tuple[list, dict[int, str]]] = {}
         self._vocabulary: set[str] | None = None
         self._priors: tuple[str, np.ndarray] | None = None  # (day, multiplier per document)
         self._lock = threading.Lock()
@@ -388,15 +451,25 @@ class _Segment:
 
     def names(self, reader, kind: str) -> list[tuple[int, str, str, str]]:
         """(docnum, folded title, title, url) of the documents of a kind, for suggestions."""
+        return self._kind(reader, kind)[0]
+
+    def keys(self, reader, kind: str) -> dict[int, str]:
+        """docnum -> key of the documents of a kind (the directory's filters ask for all of them)."""
+        return self._kind(reader, kind)[1]
+
+    def _kind(self, reader, kind: str) -> tuple[list, dict[int, str]]:
+        # One pass over the stored fields of a kind, once per segment: a stored record holds
+        # the document's text too, and decoding 1,000 of them took ~8 ms per directory filter.
         cached = self._names.get(kind)
         if cached is None:
-            cached = []
+            names, keys = [], {}
             mask = self.kinds.get(kind)
             for docnum in np.flatnonzero(mask) if mask is not None else ():
                 stored = reader.stored_fields(int(docnum))
                 title = stored.get("title", "")
-                cached.append((int(docnum), " ".join(fold(title).split()), title, stored.get("url", "")))
-            self._names[kind] = cached
+                names.append((int(docnum), " ".join(fold(title).split()), title, stored.get("url", "")))
+                keys[int(docnum)] = stored["key"]
+            cached = self._names[kind] = (names, keys)
         return cached
 
     def priors(self, reader, today: str) -> np.ndarray:
@@ -593,7 +666,7 @@ class SearchIndex:
         if pointer is None:
             return None
         try:
-            ix = whoosh_index.open_dir(str(self.root / pointer["dir"]))
+            ix = _storage(self.root / pointer["dir"]).open_index()
             ix.doc_count_all()
             return ix
         except Exception:
@@ -886,8 +959,8 @@ class SearchIndex:
                 folder = f"w-{time.time_ns()}"
                 path = self.root / folder
                 path.mkdir(parents=True)
-                ix = whoosh_index.create_in(str(path), make_schema())
-                # Compound segments (one mmapped file each, read in place: see _MappedFile): with
+                ix = _storage(path).create_index(make_schema())
+                # Compound segments (one file each, read with pread: see _FileWindow): with
                 # separate files, column files are opened lazily, and a merge committed by another
                 # worker could delete one first. limitmb=64: a rebuild may run in a web worker;
                 # at 10,000 pages it is as fast as with 256 and peaks at 177 MB instead of 428.
@@ -1239,8 +1312,7 @@ class SearchIndex:
         matches = self._match(searcher, pairs, member, kind)
         if matches is None:
             return []
-        return [reader.stored_fields(local)["key"]
-                for _seg, reader, local, _score in matches.ranked(kind, limit=None)]
+        return [seg.keys(reader, kind)[local] for seg, reader, local, _score in matches.ranked(kind, limit=None)]
 
     def suggest_names(self, text: str, *, member: bool, kind: str = "structures",
                       limit: int = 8) -> list[dict]:

@@ -377,3 +377,59 @@ def test_changes_the_index_never_heard_of_are_reconciled_at_start(tmp_path):
     assert index.reconcile() == 0  # nothing left to do
     index.check_at_start()  # what a new worker does: same answer
     assert index.pending() == 0
+
+
+# ---------------------------------------------------------------- memory of a worker
+
+
+def test_only_the_french_stemmer_is_imported():
+    # whoosh.lang.snowball imports 14 languages (~2 MB per process); the index needs one.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = ("import sys; from search.index import normalize_word as n;"
+              "print(n('hébergements'), sorted(m for m in sys.modules if m.startswith('whoosh.lang.snowball')));"
+              "from whoosh.lang import stemmer_for_language as s; print(s('de')('häuser'), s('fr')('maisons'))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout.splitlines()
+    assert out[0] == "heberg ['whoosh.lang.snowball.bases', 'whoosh.lang.snowball.french']"
+    assert out[1] == "haus maison"  # the whole package still loads for whoever asks for it
+
+
+def _mapped_segments() -> list[str]:
+    with open("/proc/self/maps") as fh:
+        return [line for line in fh if line.rstrip().endswith(".seg")]
+
+
+def test_segments_are_read_without_mapping_them(filled):
+    # A mapped segment keeps every page a search touched in the worker's memory (~12 MB per
+    # worker at 10,000 pages); read with pread they stay in the kernel's page cache.
+    assert filled.search("hebergement urgence", member=True).hits
+    assert filled.search_ids("structures", "douche", member=False)
+    assert filled.suggest_names("acc", member=False)
+    assert _mapped_segments() == []
+
+
+def test_searching_threads_read_the_same_segments_correctly(filled):
+    import threading
+
+    expected = {q: [h.key for h in filled.search(q, member=True).hits] for q, _k in KNOWN_ANSWERS}
+    errors = []
+
+    def search_all():
+        try:
+            for _round in range(5):
+                for q, keys in expected.items():
+                    got = [h.key for h in filled.search(q, member=True).hits]
+                    if got != keys:
+                        errors.append((q, got, keys))
+        except Exception as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=search_all) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []

@@ -42,13 +42,13 @@ def select_locale() -> str:
     return current_app.config.get("DEFAULT_LOCALE", "fr")
 
 
-def _load_locale_data() -> None:
-    """Read Babel's data for our languages now: under gunicorn preload_app the workers share it."""
+def _load_locale_data(code: str) -> None:
+    """Read Babel's data for the default language now: under gunicorn preload_app the workers
+    share it. Other languages (English: ~1 MB) load in the worker that first serves them."""
     from babel import Locale
 
-    for code in LOCALES:
-        locale = Locale.parse(code)
-        locale.datetime_formats, locale.date_formats, locale.days  # noqa: B018 (loads them)
+    locale = Locale.parse(code)
+    locale.datetime_formats, locale.date_formats, locale.days  # noqa: B018 (loads them)
 
 
 def init_app(app):
@@ -57,7 +57,7 @@ def init_app(app):
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     # Messages from modules without Flask (i18n.N_) are translated when shown, dates follow the language
     set_translator(_, lambda: str(get_locale() or "fr"))
-    _load_locale_data()
+    _load_locale_data(app.config.get("DEFAULT_LOCALE", "fr"))
     _commands_in_the_shell_language(app)
     csrf.init_app(app)
     app.jinja_env.globals.update(is_member=is_member, has_role=has_role, csrf_token=generate_csrf)
