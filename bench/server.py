@@ -6,10 +6,8 @@
 
 from __future__ import annotations
 
-import collections
 import http.client
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -17,6 +15,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.procmem import mappings_pss, pss_kb, sharing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,32 +52,6 @@ def children(pid: int) -> list[int]:
     except OSError:
         pass
     return out
-
-
-def pss_kb(pid: int) -> int:
-    """Proportional set size of one process, in kB (smaps_rollup)."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def mappings_pss(pid: int, top: int = 6) -> list[tuple[str, float]]:
-    """The biggest contributors to a process's PSS, by mapping (libraries by name), in MB."""
-    totals: collections.Counter = collections.Counter()
-    name = "?"
-    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
-        if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
-            parts = line.split()
-            name = parts[5] if len(parts) > 5 else "[anon]"
-            if name.startswith("/"):
-                name = Path(name).name.split(".cpython")[0]
-        elif line.startswith("Pss:"):
-            totals[name] += int(line.split()[1])
-    return [(n, kb / 1024) for n, kb in totals.most_common(top)]
 
 
 class Server:
@@ -164,7 +138,12 @@ class Server:
         for k, pid in enumerate(self.pids()):
             role = f"worker {k - 1}" if k else "master"
             top = ", ".join(f"{name} {mb:.0f}" for name, mb in mappings_pss(pid))
-            lines.append(f"{role}: {pss_kb(pid) / 1024:.1f} Mo ({top})")
+            line = f"{role}: {pss_kb(pid) / 1024:.1f} Mo ({top})"
+            pages = sharing(self.proc.pid, pid) if k else None  # root only (page frame numbers)
+            if pages:
+                line += (f"; pages anonymes : {pages['shared']:.0f} Mo partagées avec le maître, "
+                         f"{pages['copied']:.0f} Mo copiées, {pages['new']:.0f} Mo nouvelles")
+            lines.append(line)
         return lines
 
     def __exit__(self, *exc) -> None:

@@ -726,7 +726,7 @@ class SearchIndex:
         if source is None:
             return None, 0
         try:
-            revision = source.store.load(key)
+            revision = source.store.load(key, cache=False)  # indexed, not kept in memory
         except LookupError:  # wiki.store.NotFound
             return None, 0
         except Exception:

@@ -781,3 +781,16 @@ def test_edit_form_base_is_the_revision_whose_text_it_shows(app, client, auth, m
                                                    "text": "ligne A (Anne)\n\nligne B\n"})
     assert response.status_code == 302
     assert store.load("Planning").text == "ligne A (Anne)\n\nligne B (Bob)\n"  # both kept
+
+
+def test_viewing_pages_keeps_their_renderings_not_their_texts(app, client):
+    # Each worker keeps the rendering (render and page caches); the Markdown text read to
+    # render it is not kept in the store's revision cache as well.
+    store = app.extensions["reperes"]["pages"]
+    for n in range(5):
+        store.save(f"Vue {n}", f"Texte **{n}** de la page.", author="anne", meta={"public": True})
+    store._cache.clear()
+    for n in range(5):
+        assert f"<strong>{n}</strong>" in client.get(f"/wiki/Vue {n}").get_data(as_text=True)
+    assert len(store._cache) == 0
+    assert client.get("/wiki/Vue 3?action=raw").get_data(as_text=True) == "Texte **3** de la page."

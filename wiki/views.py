@@ -252,7 +252,7 @@ def view(name: str):
     rev = request.args.get("rev", type=int)
     try:
         # The header is enough for permissions and the whole-page cache: the text is read
-        # (and kept in the revision cache) only when the page must be rendered.
+        # only when the page must be rendered (see _with_text).
         current = store.load(name, text=False)
     except NotFound:
         target = store.redirect_target(name)
@@ -303,7 +303,9 @@ def view(name: str):
 def _with_text(store, head: Revision) -> Revision:
     """The revision a header was read from, with its text (404 if it went in between: a rename)."""
     try:
-        return store.load(head.name, head.number)
+        # Not kept in the store's revision cache: a view keeps the rendering (render and page
+        # caches), and every worker holding the texts of the pages read too cost ~2 MB each.
+        return store.load(head.name, head.number, cache=False)
     except NotFound:
         abort(404)
 
