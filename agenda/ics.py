@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
-
-from icalendar import Calendar
-from icalendar import Event as VEvent
+from typing import TYPE_CHECKING
 
 from agenda import recurrence as rec
 from agenda.calendar import Entry
 from agenda.event import CANCELLED, PRICES
 from i18n import N_, translate
+
+if TYPE_CHECKING:
+    from icalendar import Calendar
+    from icalendar import Event as VEvent
+
+# icalendar is imported by the functions that use it: ~2 MB and 20 ms in every server process
+# otherwise, for feeds that calendar apps fetch a few times a day (and kept built, agenda/views.py).
 
 PRODID = "-//Repères Brest//Agenda//FR"
 
@@ -28,6 +33,9 @@ def _local(moment: datetime) -> datetime:
 def build(entries: Iterable[Entry], *, name: str, event_url: Callable[[str], str],
           location: Callable[[Entry], str], uid_domain: str = "reperes.local") -> bytes:
     """A whole calendar of events, as bytes (text/calendar)."""
+    from icalendar import Calendar
+    from icalendar import Event as VEvent
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -79,6 +87,8 @@ def build(entries: Iterable[Entry], *, name: str, event_url: Callable[[str], str
 
 def _called_off(entry: Entry, occ, uid_domain: str, url: str, place: str) -> VEvent:
     """One date of a repetition called off: an override (RECURRENCE-ID) with STATUS:CANCELLED."""
+    from icalendar import Event as VEvent
+
     vevent = VEvent()
     vevent.add("uid", f"{entry.name}@{uid_domain}")
     vevent.add("dtstamp", datetime.fromtimestamp(entry.revision.time or 0, UTC))
@@ -113,5 +123,7 @@ def _description(entry: Entry) -> str:
 
 def parse(data: bytes) -> Calendar:
     """Read a calendar back (used by tests and the `agenda check` idea)."""
+    from icalendar import Calendar
+
     return Calendar.from_ical(data)
 

@@ -120,3 +120,23 @@ def test_three_workers_of_one_master_run_the_tasks_once(tmp_path):
     lines = (data / "runs.log").read_text().splitlines()
     assert len(lines) == 2  # once per master, not once per worker
     assert lines[0] != lines[1]  # a restarted master is another start
+
+
+def test_libraries_for_rare_features_load_only_when_used(tmp_path):
+    # Imported with the application they would sit in every server process (~5 MB with two
+    # workers): icalendar for .ics feeds, Pillow for uploads.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys; from app import create_app;"
+        f"app = create_app({{'DATA_DIR': {str(tmp_path)!r}, 'SECRET_KEY': 't', 'TESTING': True}});"
+        "c = app.test_client(); c.get('/'); c.get('/annuaire/'); c.get('/agenda/');"
+        "print(sorted(m for m in ('icalendar', 'PIL') if m in sys.modules));"
+        "assert c.get('/agenda.ics').data.startswith(b'BEGIN:VCALENDAR');"
+        "print(sorted(m for m in ('icalendar', 'PIL') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout.splitlines()
+    assert out == ["[]", "['icalendar']"]
