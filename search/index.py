@@ -21,6 +21,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import functools
 import gc
 import json
 import logging
@@ -28,10 +29,8 @@ import math
 import os
 import secrets
 import shutil
-import sys
 import threading
 import time
-import types
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -40,17 +39,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import whoosh.searching  # noqa: F401  (lazy in Whoosh; see _EAGER below)
-from whoosh.analysis import Filter, RegexTokenizer
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
-from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.filedb.compound import CompoundStorage
-from whoosh.filedb.filestore import FileStorage, StorageError
-from whoosh.filedb.structfile import BufferFile
-from whoosh.query import Term
-from whoosh.util.numeric import byte_to_length
-from whoosh.writing import CLEAR
 
+from search.standin import stand_in
 from search.text import (
     STOP_WORDS,
     WORD,
@@ -66,6 +56,20 @@ from search.text import (
 )
 from wiki import faults
 from wiki.store import try_file_lock
+
+# Whoosh's reader takes one decorator from the `cached_property` package, which imports asyncio
+# (~1.5 MB and 9 ms in every process) for async variants; the standard library's is the same.
+with stand_in("cached_property", cached_property=functools.cached_property):
+    import whoosh.searching  # noqa: F401  (lazy in Whoosh; see _EAGER below)
+    from whoosh.analysis import Filter, RegexTokenizer
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
+    from whoosh.fields import ID, STORED, TEXT, Schema
+    from whoosh.filedb.compound import CompoundStorage
+    from whoosh.filedb.filestore import FileStorage, StorageError
+    from whoosh.filedb.structfile import BufferFile
+    from whoosh.query import Term
+    from whoosh.util.numeric import byte_to_length
+    from whoosh.writing import CLEAR
 
 log = logging.getLogger(__name__)
 # _EAGER: whoosh.searching is imported above, not lazily by Whoosh: with gunicorn --preload, a
@@ -192,28 +196,16 @@ def _storage(path: Path) -> FileStorage:
 
 
 def _french_stemmer():
-    """Whoosh's French Snowball stemmer, imported without the other 13 languages.
+    """Whoosh's French Snowball stemmer, imported without the other 13 languages (~2 MB).
 
-    The package whoosh.lang.snowball imports the stemmers of 14 languages (~2 MB in every
-    process). An empty stand-in for the package, present only while french.py is imported,
-    lets its relative imports resolve; the real package, if anything asks for it later,
-    then imports normally and finds this French module already loaded.
+    An empty stand-in for the package whoosh.lang.snowball lets french.py's relative imports
+    resolve; the real package, if anything asks for it later, imports normally.
     """
-    name = "whoosh.lang.snowball"
-    if name in sys.modules:
-        from whoosh.lang.snowball.french import FrenchStemmer
-        return FrenchStemmer()
     import whoosh.lang
 
-    stand_in = types.ModuleType(name)
-    stand_in.__path__ = [os.path.join(os.path.dirname(whoosh.lang.__file__), "snowball")]
-    sys.modules[name] = stand_in
-    try:
+    folder = os.path.join(os.path.dirname(whoosh.lang.__file__), "snowball")
+    with stand_in("whoosh.lang.snowball", __path__=[folder]):
         from whoosh.lang.snowball.french import FrenchStemmer
-    finally:
-        del sys.modules[name]
-        if getattr(whoosh.lang, "snowball", None) is stand_in:
-            del whoosh.lang.snowball
     return FrenchStemmer()
 
 

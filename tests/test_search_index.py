@@ -382,19 +382,38 @@ def test_changes_the_index_never_heard_of_are_reconciled_at_start(tmp_path):
 # ---------------------------------------------------------------- memory of a worker
 
 
-def test_only_the_french_stemmer_is_imported():
-    # whoosh.lang.snowball imports 14 languages (~2 MB per process); the index needs one.
+def test_whoosh_is_imported_without_what_it_does_not_use():
+    # whoosh.lang.snowball imports 14 languages (~2 MB per process), the `cached_property`
+    # package imports asyncio (~1.5 MB): the index needs one stemmer and one decorator.
     import subprocess
     import sys
     from pathlib import Path
 
     script = ("import sys; from search.index import normalize_word as n;"
-              "print(n('hébergements'), sorted(m for m in sys.modules if m.startswith('whoosh.lang.snowball')));"
-              "from whoosh.lang import stemmer_for_language as s; print(s('de')('häuser'), s('fr')('maisons'))")
+              "print(n('hébergements'), sorted(m for m in sys.modules if m.startswith('whoosh.lang.snowball')),"
+              " 'asyncio' in sys.modules, 'cached_property' in sys.modules);"
+              "from whoosh.lang import stemmer_for_language as s; print(s('de')('häuser'), s('fr')('maisons'));"
+              "import cached_property; print(hasattr(cached_property, 'threaded_cached_property'))")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent).stdout.splitlines()
-    assert out[0] == "heberg ['whoosh.lang.snowball.bases', 'whoosh.lang.snowball.french']"
+    assert out[0] == "heberg ['whoosh.lang.snowball.bases', 'whoosh.lang.snowball.french'] False False"
     assert out[1] == "haus maison"  # the whole package still loads for whoever asks for it
+    assert out[2] == "True"  # and so does the real cached_property
+
+
+def test_a_stand_in_never_outlives_its_block():
+    import sys
+
+    from search.standin import stand_in
+
+    with stand_in("reperes_fake_module", answer=42):
+        import reperes_fake_module
+
+        assert reperes_fake_module.answer == 42
+    assert "reperes_fake_module" not in sys.modules
+    with stand_in("json", answer=42):  # already loaded: left alone
+        import json
+    assert json.dumps is sys.modules["json"].dumps
 
 
 def _mapped_segments() -> list[str]:

@@ -16,17 +16,29 @@ def test_task_box_name_cannot_inject_markup():
     assert 'title="&lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot; &amp; &lt;b onclick=x&gt;"' in html
 
 
-def test_render_cache_is_bounded_in_characters():
+def test_render_cache_is_bounded_in_bytes():
     from wiki.markup import RenderCache
 
-    cache = RenderCache(size=100, max_chars=5_000)
+    cache = RenderCache(size=100, max_bytes=5_000)
     for i in range(20):
         cache.get(("page", "P", i), lambda i=i: render(f"# Titre {i}\n\n" + "mot " * 400))
     kept = [i for i in range(20) if ("page", "P", i) in cache]
     assert kept
     assert len(kept) < 5
     assert kept[-1] == 19
-    assert sum(len(cache.get(("page", "P", i), None).html) for i in kept) <= 5_000
+    assert sum(len(cache.get(("page", "P", i), None).html.encode()) for i in kept) <= 5_000
+
+
+def test_render_cache_gives_back_what_was_rendered():
+    from wiki.markup import RenderCache
+
+    cache = RenderCache(size=10, max_bytes=100_000)
+    first = cache.get(("page", "P", 1), lambda: render("# Cœur d’été\n\n[[Accueil]] « œuvre » 🙂"))
+    again = cache.get(("page", "P", 1), lambda: render("autre chose"))
+    assert again == first
+    assert "Cœur d’été" in again.html
+    assert "🙂" in again.html
+    assert again.links == ("Accueil",)
 
 
 def test_fenced_code_is_shown_as_code_without_loading_pygments():

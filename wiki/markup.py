@@ -245,24 +245,30 @@ def mark_missing(html: str, missing_urls: set[str], create_suffix: str = "?actio
     return _A_WIKILINK.sub(repl, html)
 
 
-def _size(rendered: Rendered) -> int:
-    return len(rendered.html) + len(rendered.toc)
+_Packed = tuple[bytes, tuple[str, ...], bytes]  # a Rendered with its HTML and toc as UTF-8
+
+
+def _size(packed: _Packed) -> int:
+    return len(packed[0]) + len(packed[2])
 
 
 class RenderCache:
     """A bounded, thread-safe cache of rendered revisions, keyed by (kind, name, number)."""
 
-    def __init__(self, size: int = 2048, max_chars: int = 1024 * 1024):
-        # Bounded in characters too: each worker holds its own renderings.
-        self._lru: BoundedLRU[Rendered] = BoundedLRU(size, max_chars, _size)
+    def __init__(self, size: int = 2048, max_bytes: int = 1024 * 1024):
+        # Bounded in bytes: each worker holds its own renderings. Kept as UTF-8: a French
+        # text with one « œ » or « ’ » is a str of 2 bytes per character (1.5 MB for 140
+        # pages, 1 MB as UTF-8); decoding a page again takes a few microseconds.
+        self._lru: BoundedLRU[_Packed] = BoundedLRU(size, max_bytes, _size)
 
     def get(self, key: tuple, produce: Callable[[], Rendered]) -> Rendered:
         """Return the cached rendering for key, producing it once when missing."""
-        hit = self._lru.get(key)
-        if hit is None:
-            hit = produce()
-            self._lru.put(key, hit)
-        return hit
+        packed = self._lru.get(key)
+        if packed is None:
+            rendered = produce()
+            self._lru.put(key, (rendered.html.encode(), rendered.links, rendered.toc.encode()))
+            return rendered
+        return Rendered(packed[0].decode(), packed[1], packed[2].decode())
 
     def __contains__(self, key: tuple) -> bool:
         return key in self._lru
