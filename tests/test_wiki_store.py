@@ -293,3 +293,41 @@ def test_try_file_lock_is_released_even_if_a_forked_child_kept_the_descriptor(tm
     finally:
         os.write(go_w, b"x")
         os.waitpid(child, 0)
+
+
+def test_reading_documents_interns_no_path_strings(tmp_path, monkeypatch):
+    # pathlib interns every path component it parses: a worker reading thousands of documents
+    # grew the interpreter's table of interned strings by ~2 MB. The read paths use strings.
+    import pathlib
+    import sys
+
+    from wiki.attachments import AttachmentStore
+
+    store = DocumentStore(tmp_path / "pages", fsync=False)
+    files = AttachmentStore(store)
+    for i in range(10):
+        store.save(f"Page {i}", f"texte {i}", author="anne")
+    interned = []
+
+    class CountingSys:
+        def __getattr__(self, name):
+            return getattr(sys, name)
+
+        @staticmethod
+        def intern(text):
+            interned.append(text)
+            return sys.intern(text)
+
+    def read_all(start):
+        for i in range(start, start + 5):
+            assert store.load(f"Page {i}").text == f"texte {i}"
+            assert store.load(f"Page {i}", text=False).number == 1
+            assert store.exists(f"Page {i}")
+            assert files.list(f"Page {i}") == []
+        assert store.current_number("Absente") is None
+        assert store.clean_temp_files() == []
+
+    read_all(0)  # first calls may import a module (its finder uses pathlib)
+    monkeypatch.setattr(pathlib, "sys", CountingSys())
+    read_all(5)
+    assert interned == []

@@ -289,9 +289,8 @@ class AttachmentStore:
 
     def list(self, page: str) -> list[Attachment]:
         """The current version of every file attached to a page, by name."""
-        try:
-            root = self._root(page)
-            entries = list(os.scandir(root))
+        try:  # every page view asks: a plain string path (see DocumentStore.folder)
+            entries = list(os.scandir(os.path.join(self.documents.folder(page), "attachments")))
         except (FileNotFoundError, NotADirectoryError, InvalidName):
             return []
         out = []

@@ -42,7 +42,9 @@ log = logging.getLogger(__name__)
 REV_WIDTH = 8
 TEMP_PREFIX = ".tmp-"
 _MAX_LOG_FIELD = 500
-CACHE_CHARS = 1_000_000  # text kept by a store's in-process revision cache (least recently used go)
+# Text kept by a store's in-process revision cache (least recently used go): ~40 pages, for an
+# edit form and its save, a diff... Views keep their renderings instead (wiki/views.py).
+CACHE_CHARS = 250_000
 
 
 class NotFound(LookupError):
@@ -259,7 +261,7 @@ class DocumentStore:
         """Folder of a document (raises InvalidName for a bad name)."""
         return self.root / quote(name)
 
-    def _folder(self, name: str) -> str:
+    def folder(self, name: str) -> str:
         """path(name) as a plain string, for the read paths (raises InvalidName for a bad name)."""
         # pathlib interns every component it parses: reading thousands of documents grew the
         # interpreter's table of interned strings by ~2 MB in each worker (and os.path is faster).
@@ -274,7 +276,7 @@ class DocumentStore:
     def current_number(self, name: str) -> int | None:
         """Number of the current revision, or None if the document never existed."""
         try:
-            with open(os.path.join(self._folder(name), "current"), encoding="ascii") as fh:
+            with open(os.path.join(self.folder(name), "current"), encoding="ascii") as fh:
                 raw = fh.read()
         except (FileNotFoundError, NotADirectoryError):
             return None
@@ -304,7 +306,7 @@ class DocumentStore:
         listing, a permission check or a cached page view needs, without the text in memory.
         """
         try:
-            folder = self._folder(name)
+            folder = self.folder(name)
         except InvalidName as exc:
             raise NotFound(name) from exc
         want_current = rev is None
@@ -593,8 +595,9 @@ class DocumentStore:
         Looks at every document folder, its revisions and its attachments' folders: one
         scandir each, so it is cheap enough to run when the application starts.
         """
+        # Plain strings, not pathlib: see folder() (thousands of folders, in a web worker).
         removed: list[Path] = []
-        for entry in os.scandir(self.root):
+        for entry in os.scandir(self._root):
             if entry.name.startswith(TEMP_PREFIX) and entry.is_dir():
                 # a rename parks a folder here for an instant: only an old one is a leftover
                 with contextlib.suppress(FileNotFoundError):
@@ -603,32 +606,32 @@ class DocumentStore:
                         removed.append(Path(entry.path))
             if not entry.is_dir() or entry.name.startswith("."):
                 continue
-            folder = Path(entry.path)
+            folder = entry.path
             with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # renamed meanwhile
                 names = [e.name for e in os.scandir(folder)]
-                removed += _drop_temps(folder / ".lock", folder / "revisions",
-                                       stray=[folder / n for n in names if n.startswith(TEMP_PREFIX)])
+                removed += _drop_temps(os.path.join(folder, ".lock"), os.path.join(folder, "revisions"),
+                                       stray=[os.path.join(folder, n) for n in names if n.startswith(TEMP_PREFIX)])
                 if "attachments" in names:
-                    for sub in os.scandir(folder / "attachments"):
+                    for sub in os.scandir(os.path.join(folder, "attachments")):
                         if sub.is_dir():
-                            removed += _drop_temps(Path(sub.path) / ".lock", Path(sub.path))
+                            removed += _drop_temps(os.path.join(sub.path, ".lock"), sub.path)
         return removed
 
 
-def _drop_temps(lock: Path, *folders: Path, stray: list[Path] | None = None) -> list[Path]:
+def _drop_temps(lock: str, *folders: str, stray: list[str] | None = None) -> list[Path]:
     """Unlink the temp files of folders, holding lock (the one their writer held) if any are found."""
     stray = list(stray or [])
     for folder in folders:
         with contextlib.suppress(FileNotFoundError, NotADirectoryError):
-            stray += [Path(e.path) for e in os.scandir(folder) if e.name.startswith(TEMP_PREFIX)]
+            stray += [e.path for e in os.scandir(folder) if e.name.startswith(TEMP_PREFIX)]
     if not stray:
         return []
     removed = []
-    with file_lock(lock):
+    with file_lock(Path(lock)):
         for path in stray:
             with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-                removed.append(path)
+                os.unlink(path)
+                removed.append(Path(path))
     return removed
 
 
