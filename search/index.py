@@ -987,6 +987,8 @@ class SearchIndex:
             self.reconcile()
         except Exception:
             log.exception("search: reconciling the index with the stores failed")
+        finally:
+            release_memory()  # it lists every document: ~7 MB in a web worker at 10,000 pages
 
     def rebuild_in_background(self) -> None:
         """Start a rebuild thread (the search page says « index en reconstruction » meanwhile)."""
