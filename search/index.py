@@ -105,10 +105,12 @@ class _FileWindow:
     file position, so threads and forked workers share the descriptor safely.
     """
 
-    __slots__ = ("_fd", "_length", "_offset")
+    __slots__ = ("_fileno", "_length", "_offset")
 
-    def __init__(self, fd: int, offset: int, length: int) -> None:
-        self._fd, self._offset, self._length = fd, offset, length
+    def __init__(self, fileno: Callable[[], int], offset: int, length: int) -> None:
+        # The file's fileno method, not its number: once the segment is closed it raises
+        # instead of reading whatever file reused the number.
+        self._fileno, self._offset, self._length = fileno, offset, length
 
     def __len__(self) -> int:
         return self._length
@@ -117,7 +119,7 @@ class _FileWindow:
         start, stop, _step = item.indices(self._length)
         if stop <= start:
             return b""
-        return os.pread(self._fd, stop - start, self._offset + start)
+        return os.pread(self._fileno(), stop - start, self._offset + start)
 
 
 class _WindowFile:
@@ -180,7 +182,7 @@ def _compound_open_file(self, name, *args, **kwargs):
     if self.is_closed:
         raise StorageError("Storage was closed")
     offset, length = self.range(name)
-    return BufferFile(_FileWindow(self._file.fileno(), offset, length), name=name)
+    return BufferFile(_FileWindow(self._file.fileno, offset, length), name=name)
 
 
 BufferFile.__init__ = _buffer_file_init  # whoosh.filedb.structfile.BufferFile

@@ -452,3 +452,20 @@ def test_searching_threads_read_the_same_segments_correctly(filled):
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_a_closed_segment_is_never_read_again(filled):
+    # Its descriptor number may belong to another file by then: reading must fail, not
+    # return that file's bytes.
+    from whoosh.filedb.structfile import BufferFile
+
+    searcher = filled._searcher()
+    reader = next(iter(searcher.reader().leaf_readers()))[0]
+    storage = reader.storage()
+    name = next(n for n in storage.list() if n.endswith(".trm"))
+    part = storage.open_file(name)
+    assert isinstance(part, BufferFile)
+    assert part.get(0, 4)
+    storage.close()
+    with pytest.raises(ValueError, match="closed"):
+        part.get(0, 4)
