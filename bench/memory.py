@@ -64,6 +64,7 @@ def workload(app, n_pages: int, n_sheets: int, seed: int, worker: int) -> None:
     for i, name in enumerate(chosen):
         (member if i % 2 else visitor).get(run.page_url(name))
 
+
 def measure(data_dir: Path, n_pages: int, n_sheets: int, seed: int, workers: int = 2) -> dict:
     """Build the app here, fork the workers, run the workload; the figures (see module doc)."""
     os.environ["REPERES_CONFIG"] = "/nonexistent/reperes-bench.py"  # never the instance config
@@ -102,6 +103,7 @@ def measure(data_dir: Path, n_pages: int, n_sheets: int, seed: int, workers: int
     result["total_pss_mb"] = result["master"]["pss_mb"] + sum(w["pss_mb"] for w in result["workers"])
     return result
 
+
 def report(result: dict) -> str:
     """The figures as a few lines of text."""
     def top(entries):
@@ -116,6 +118,7 @@ def report(result: dict) -> str:
             lines.append(f"           anonymous pages: {pages['shared']:.0f} MB shared with the master, "
                          f"{pages['copied']:.0f} MB copied from it, {pages['new']:.0f} MB new")
     return "\n".join(lines)
+
 
 def main(argv: list[str] | None = None) -> int:
     """Command line (see the module docstring)."""

@@ -7,6 +7,9 @@ import re
 import struct
 from pathlib import Path
 
+PAGE = 4096
+_ANONYMOUS = ("[heap]", "[anon]")  # where Python's objects live (pymalloc arenas, malloc)
+
 
 def pss_kb(pid: int) -> int:
     """Proportional set size of one process, in kB (smaps_rollup)."""
@@ -34,9 +37,6 @@ def mappings_pss(pid: int, top: int = 6) -> list[tuple[str, float]]:
     return [(n, kb / 1024) for n, kb in totals.most_common(top)]
 
 
-PAGE = 4096
-_ANONYMOUS = ("[heap]", "[anon]")  # where Python's objects live (pymalloc arenas, malloc)
-
 def _mappings(pid: int) -> list[tuple[int, int, str]]:
     out = []
     for line in Path(f"/proc/{pid}/maps").read_text().splitlines():
@@ -45,12 +45,14 @@ def _mappings(pid: int) -> list[tuple[int, int, str]]:
         out.append((start, end, parts[5] if len(parts) > 5 else "[anon]"))
     return out
 
+
 def _frames(pid: int, start: int, end: int) -> list[int | None]:
     """Physical frame of each page of [start, end) (None: not in memory)."""
     with open(f"/proc/{pid}/pagemap", "rb") as fh:
         fh.seek(start // PAGE * 8)
         data = fh.read((end - start) // PAGE * 8)
     return [(v & ((1 << 55) - 1)) if v >> 63 else None for (v,) in struct.iter_unpack("<Q", data)]
+
 
 def sharing(master: int, worker: int) -> dict[str, float] | None:
     """MB of the worker's anonymous pages still shared with the master, copied from it, new."""
