@@ -87,9 +87,9 @@ FUZZY_MIN_LENGTH = 5
 # pages stay neutral; kinds not listed get 1. An event whose last day is over gets less.
 KIND_PRIOR = {"structures": 1.25, "pages": 1.0, "events": 0.85, "contributions": 0.8}
 PAST_EVENT_PRIOR = 0.5
-ORPHAN_SECONDS = 1.0
+ORPHAN_SECONDS = 1.0  # a spool file older than this is drained by the next search
 REBUILD_LIMIT_MB = 64  # Whoosh's in-memory pool while rebuilding (see rebuild)
-CODEC_OPTIONS = {"blocklimit": 1024, "compression": 1}  # long blocks, light zlib: fast bulk reads            # a spool file older than this is drained by the next search
+CODEC_OPTIONS = {"blocklimit": 1024, "compression": 1}  # long blocks, light zlib: fast bulk reads
 
 # ---------------------------------------------------------------- segments read with pread
 

@@ -331,3 +331,17 @@ def test_reading_documents_interns_no_path_strings(tmp_path, monkeypatch):
     monkeypatch.setattr(pathlib, "sys", CountingSys())
     read_all(5)
     assert interned == []
+
+
+def test_listing_a_store_keeps_no_headers(tmp_path):
+    # The header cache is for the pages being read; a listing of 1,000 sheets filled it
+    # (~0.4 MB per worker) and pushed those out.
+    store = DocumentStore(tmp_path, fsync=False)
+    for i in range(5):
+        store.save(f"Page {i}", "texte", author="anne")
+    store.delete("Page 4", author="anne")
+    store._heads.clear()
+    assert store.names() == [f"Page {i}" for i in range(4)]
+    assert len(store._heads) == 0
+    assert store.exists("Page 1")
+    assert len(store._heads) == 1  # a single check still uses it

@@ -287,13 +287,13 @@ class DocumentStore:
         except ValueError:
             return None
 
-    def exists(self, name: str) -> bool:
-        """Whether the document exists and is not deleted."""
+    def exists(self, name: str, *, cache: bool = True) -> bool:
+        """Whether the document exists and is not deleted (reads its header line only)."""
         number = self.current_number(name)
         if number is None:
             return False
         try:
-            return not self.load(name, number, text=False).deleted
+            return not self.load(name, number, text=False, cache=cache).deleted
         except NotFound:
             return False
 
@@ -317,12 +317,8 @@ class DocumentStore:
         cached = self._cache.get((folder, rev)) or (None if text else self._heads.get((folder, rev)))
         if cached is None:
             try:
-                if text:
-                    with open(self._rev_file(folder, rev), "rb") as fh:
-                        raw = fh.read()
-                else:
-                    with open(self._rev_file(folder, rev), "rb") as fh:
-                        raw = fh.readline(1 << 20).rstrip(b"\n")
+                with open(self._rev_file(folder, rev), "rb") as fh:
+                    raw = fh.read() if text else fh.readline(1 << 20).rstrip(b"\n")
             except (FileNotFoundError, NotADirectoryError) as exc:
                 raise NotFound(f"{name} rev {rev}") from exc
             cached = self._decode(name, rev, raw)
@@ -381,7 +377,8 @@ class DocumentStore:
                 name = unquote(entry.name)
             except InvalidName:
                 continue
-            if include_deleted or self.exists(name):
+            # A listing keeps no headers: they would push out those of the pages being read.
+            if include_deleted or self.exists(name, cache=False):
                 out.append(name)
         return sorted(out, key=str.casefold)
 
